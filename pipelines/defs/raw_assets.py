@@ -1,0 +1,36 @@
+"""Raw layer assets: the inbox's files registered and landed as text in DuckDB."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs.resources import RunSettingsResource, WarehouseResource
+from pipelines.ingest.land import ingest_inbox
+
+
+@dg.asset(
+    key=["raw", "registers"],
+    group_name="raw",
+    kinds={"duckdb", "polars"},
+)
+def raw_registers(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    run_settings: RunSettingsResource,
+) -> dg.MaterializeResult:
+    """Every file in the inbox registered in ``raw.files`` (one row per file, by sha256) and
+    every data row landed as text in ``raw.dispute_rows`` / ``raw.petition_rows`` with its
+    lineage (file, sheet, Excel row). Incremental: a file already registered is not read
+    again; a newer file for the same township, template and period supersedes the older.
+    Unreadable files are recorded with a Chinese reason and copied to quarantine/.
+    """
+    inbox = run_settings.inbox_dir(warehouse)
+    with warehouse.connect() as con:
+        summary = ingest_inbox(
+            con,
+            inbox,
+            quarantine_dir=warehouse.paths.quarantine,
+            workers=run_settings.workers,
+        )
+    context.log.info(summary.describe())
+    return dg.MaterializeResult(metadata=summary.metadata())

@@ -1,0 +1,1 @@
+"""Versioned reference data (townships, header synonyms, word maps) and loaders for it."""
