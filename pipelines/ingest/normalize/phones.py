@@ -1,0 +1,91 @@
+"""Phone cells to a canonical mobile ("13812341234") or landline ("0597-1234567").
+
+A mobile number is half of the fallback identity (name + mobile) when a party has no valid
+ID, so it must compare equal however it was typed: spaces, dashes, "+86", "86-",
+full-width digits. Validity comes from the `phonenumbers` metadata for China (region CN)
+rather than a hand-written pattern, so new number ranges arrive with a library update.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from pipelines.ingest.normalize.text import clean_text
+
+PHONE_MISSING = "phone_missing"
+PHONE_INVALID = "phone_invalid"
+
+PhoneKind = Literal["mobile", "landline"]
+
+# Several numbers for one person in a cell ("138..../0597-..."): the first usable one wins.
+_ALTERNATIVES = re.compile(r"[、，,;；/\n]|或")
+_SEPARATORS = re.compile(r"[\s\-()（）.]")
+_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$)|86(?=0\d{9,11}$))")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+_FIXED_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+@dataclass(frozen=True)
+class PhoneValue:
+    """A normalized phone cell: value and kind, or None with the issue code."""
+
+    value: str | None
+    kind: PhoneKind | None = None
+    issue: str | None = None
+
+
+def _digits(token: str) -> str:
+    """Drop separators, then a country prefix ("+86", "0086", or "86" before a full number;
+    "86-" is covered because the dash went first)."""
+    token = _SEPARATORS.sub("", token)
+    return _COUNTRY_PREFIX.sub("", token)
+
+
+def _one(token: str) -> PhoneValue | None:
+    digits = _digits(token)
+    if _MOBILE.match(digits):
+        number = phonenumbers.parse(digits, "CN")
+        if phonenumbers.is_valid_number(number) and (
+            phonenumbers.number_type(number) in _MOBILE_TYPES
+        ):
+            return PhoneValue(digits, "mobile")
+        return None
+    if _LANDLINE.match(digits):
+        number = phonenumbers.parse(digits, "CN")
+        if not phonenumbers.is_valid_number(number):
+            return None
+        if phonenumbers.number_type(number) not in _FIXED_TYPES:
+            return None
+        national = str(number.national_number)
+        area = phonenumbers.length_of_geographical_area_code(number)
+        if area <= 0:
+            return None
+        return PhoneValue(f"0{national[:area]}-{national[area:]}", "landline")
+    return None
+
+
+def normalize_phone(raw: str | None) -> PhoneValue:
+    """Normalize a phone cell; issue phone_missing (empty) or phone_invalid. Never raises.
+
+    A canonical value normalizes to itself.
+    """
+    text = clean_text(raw)
+    if text is None:
+        return PhoneValue(None, None, PHONE_MISSING)
+    for token in _ALTERNATIVES.split(text):
+        if not token.strip():
+            continue
+        try:
+            found = _one(token)
+        except phonenumbers.NumberParseException:
+            found = None
+        if found is not None:
+            return found
+    return PhoneValue(None, None, PHONE_INVALID)

@@ -1,0 +1,104 @@
+"""Pseudonymous person keys and the masks that are all of a person that leaves the
+pipeline database.
+
+person_key is an HMAC, not a plain hash: ID numbers have so little entropy (area, birth
+date, 3-digit sequence) that an unkeyed SHA-256 could be reversed by enumeration. The key
+comes from DISPUTES_PII_KEY; without it a fixed demo key keeps tests and samples working,
+with a warning, because keys made with it are not protected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import warnings
+
+from pipelines.ingest.normalize.phones import normalize_phone
+from pipelines.ingest.normalize.text import compact
+
+PII_KEY_ENV = "DISPUTES_PII_KEY"
+_DEMO_KEY = b"disputes-warehouse-demo-key-not-for-production"
+_warned = False
+
+
+def pii_secret() -> bytes:
+    """The HMAC secret from DISPUTES_PII_KEY, or the demo key (warns once per process)."""
+    global _warned
+    value = os.environ.get(PII_KEY_ENV)
+    if value:
+        return value.encode("utf-8")
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            f"{PII_KEY_ENV} is not set: person keys use a fixed demo key and are not "
+            "protected. Set it for real data.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return _DEMO_KEY
+
+
+def person_identity(
+    id_number: str | None, name: str | None = None, mobile: str | None = None
+) -> str | None:
+    """The identity string a person key is made from: "id:<18 chars>" for a valid ID,
+    else "nm:<name>|<mobile>" when both are known, else None (name alone never keys).
+
+    Arguments are normalized values (normalize_id(...).value, the cleaned name,
+    normalize_phone(...).value of kind mobile).
+    """
+    if id_number:
+        return f"id:{id_number}"
+    if name and mobile:
+        return f"nm:{name}|{mobile}"
+    return None
+
+
+def person_key(identity: str, secret: bytes) -> str:
+    """HMAC-SHA256 (hex) of a normalized identity string."""
+    return hmac.new(secret, identity.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def mask_name(name: str | None) -> str | None:
+    """Keep the surname character: "张三丰" -> "张**", "张三" -> "张*"; one character -> "*"."""
+    text = compact(name)
+    if text is None:
+        return None
+    if len(text) == 1:
+        return "*"
+    return text[0] + "*" * (len(text) - 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Mobile "13812341234" -> "138****1234"; landline "0597-1234567" -> "0597-*****67";
+    anything else keeps only its last two digits."""
+    text = compact(phone)
+    if text is None:
+        return None
+    parsed = normalize_phone(text)
+    if parsed.kind == "mobile" and parsed.value:
+        return parsed.value[:3] + "****" + parsed.value[-4:]
+    if parsed.kind == "landline" and parsed.value:
+        area, local = parsed.value.split("-", 1)
+        return f"{area}-{'*' * (len(local) - 2)}{local[-2:]}"
+    return _mask_keep_tail(text, 2)
+
+
+def _mask_keep_tail(text: str, keep: int) -> str:
+    positions = [i for i, c in enumerate(text) if c.isdigit()]
+    hidden = set(positions[:-keep]) if len(positions) > keep else set(positions)
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
+def mask_id(id_number: str | None) -> str | None:
+    """First 6 (area) and last 4 kept: "350825********123X". Shorter text than 14
+    characters is masked completely (it reveals nothing useful and may be a fragment)."""
+    text = compact(id_number)
+    if text is None:
+        return None
+    text = re.sub(r"\s", "", text).upper()
+    if len(text) < 14:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
