@@ -1,0 +1,367 @@
+"""Read a township's file into grids of text, one per sheet, whatever the file claims to be.
+
+Everything is read as text: type guessing silently nulls text that follows numbers, and an
+18-digit ID in a number cell has already lost digits that no later step may "repair"
+(DESIGN.md section 10). The file kind is decided from its bytes, not its extension: a CSV
+renamed .xlsx, an encrypted workbook saved from WPS or a half-uploaded file must each get a
+reason a township coordinator can act on, in Chinese.
+
+Grid columns are named by the true Excel column (``c0`` = A), and ``excel_row`` is the row
+number the coordinator sees, so every later message can point at a cell.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+# Binary formats people send by mistake; anything else without NUL bytes is tried as text.
+_OTHER_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf",
+                       b"\x1f\x8b", b"{\\rtf")
+_SNIFF_BYTES = 64 * 1024
+
+
+class UnreadableFile(Exception):  # noqa: N818 - the name is the contract
+    """The file cannot be read as a spreadsheet; ``message_zh`` goes to the coordinator."""
+
+    KINDS = frozenset({"not_spreadsheet", "truncated", "encrypted", "empty"})
+
+    def __init__(self, kind: str, message_zh: str, message_en: str) -> None:
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown UnreadableFile kind {kind!r}")
+        super().__init__(message_en)
+        self.kind = kind
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def __reduce__(self) -> tuple[type[UnreadableFile], tuple[str, str, str]]:
+        # Exceptions with extra constructor arguments do not pickle by default; extraction
+        # runs in a process pool, so this one must.
+        return (type(self), (self.kind, self.message_zh, self.message_en))
+
+
+def _empty() -> UnreadableFile:
+    return UnreadableFile(
+        "empty",
+        "文件是空的（没有任何内容）。请确认保存了台账内容后重新报送。",
+        "the file is empty (no cells with content)",
+    )
+
+
+def _truncated(detail: str) -> UnreadableFile:
+    return UnreadableFile(
+        "truncated",
+        "文件已损坏或不完整（可能上传/拷贝中断），无法打开。请重新保存后再报送。",
+        f"the file is truncated or corrupt: {detail}",
+    )
+
+
+def _not_spreadsheet(detail: str) -> UnreadableFile:
+    return UnreadableFile(
+        "not_spreadsheet",
+        "文件不是Excel表格或CSV文件，无法读取。请用Excel（.xlsx/.xls）格式报送台账。",
+        f"not a spreadsheet: {detail}",
+    )
+
+
+def _encrypted() -> UnreadableFile:
+    return UnreadableFile(
+        "encrypted",
+        "文件已加密（设置了打开密码），无法读取。请取消密码后重新报送。",
+        "the workbook is password protected",
+    )
+
+
+@dataclass
+class SheetGrid:
+    """One sheet as text: columns ``c0..cN`` (c0 = Excel column A) plus ``excel_row``."""
+
+    name: str
+    visible: bool
+    cells: pl.DataFrame
+
+    @property
+    def cell_columns(self) -> list[str]:
+        return [c for c in self.cells.columns if c != "excel_row"]
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA": how a coordinator names a column."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+def read_workbook(path: Path) -> list[SheetGrid]:
+    """Every sheet of the file as a text grid; raises UnreadableFile with a reason."""
+    data = Path(path).read_bytes()
+    return read_bytes(data, name=Path(path).name)
+
+
+def read_bytes(data: bytes, *, name: str = "") -> list[SheetGrid]:
+    """As `read_workbook`, for bytes already in memory (the caller hashes them too)."""
+    if not data.strip(b"\x00 \t\r\n"):
+        raise _empty()
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC):
+        grids = _read_ooxml(data)
+    elif head.startswith(OLE2_MAGIC):
+        grids = _read_ole2(data)
+    elif head.startswith(b"PK"):
+        raise _truncated("zip without a local file header")
+    else:
+        grids = [_read_text(data, name)]
+    if not grids or all(_is_blank(g.cells) for g in grids):
+        raise _empty()
+    return grids
+
+
+# --- Excel ------------------------------------------------------------------------------
+
+
+def _read_ooxml(data: bytes) -> list[SheetGrid]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+                kind = "a Word document" if "word/document.xml" in names else "a zip archive"
+                raise _not_spreadsheet(f"{kind}, not a workbook")
+            hidden = _ooxml_hidden_sheets(zf)
+            bad = zf.testzip()
+            if bad is not None:
+                raise _truncated(f"zip member {bad} is corrupt")
+    except zipfile.BadZipFile as exc:
+        raise _truncated(str(exc)) from exc
+    except (EOFError, zipfile.LargeZipFile, OSError) as exc:
+        raise _truncated(str(exc)) from exc
+    return _read_calamine(data, hidden=hidden)
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _ooxml_hidden_sheets(zf: zipfile.ZipFile) -> set[str] | None:
+    """Names of hidden sheets from workbook.xml: cheaper than a second parse per sheet."""
+    try:
+        xml = zf.read("xl/workbook.xml")
+    except KeyError:
+        return None
+    hidden: set[str] = set()
+    for tag in _SHEET_TAG.findall(xml):
+        attrs = dict(_ATTR.findall(tag))
+        if attrs.get(b"state", b"visible") != b"visible":
+            hidden.add(_xml_unescape(attrs.get(b"name", b"").decode("utf-8")))
+    return hidden
+
+
+def _xml_unescape(text: str) -> str:
+    for src, dst in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
+                     ("&amp;", "&")):
+        text = text.replace(src, dst)
+    return text
+
+
+def _read_ole2(data: bytes) -> list[SheetGrid]:
+    import msoffcrypto
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as exc:  # olefile raises plain OSError/struct errors on damage
+        raise _truncated(f"damaged OLE2 container: {exc}") from exc
+    with ole:
+        streams = {"/".join(s) for s in ole.listdir()}
+    if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
+        raise _encrypted()
+    if not ({"Workbook", "Book"} & streams):
+        raise _not_spreadsheet("an Office file without a workbook stream (Word/PowerPoint?)")
+    try:
+        if msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted():
+            raise _encrypted()
+    except UnreadableFile:
+        raise
+    except Exception:  # noqa: S110 - calamine below gives the better error for damage
+        pass
+    return _read_calamine(data, hidden=None)
+
+
+def _read_calamine(data: bytes, *, hidden: set[str] | None) -> list[SheetGrid]:
+    try:
+        reader = fastexcel.read_excel(data)
+        names = reader.sheet_names
+    except Exception as exc:
+        raise _classify_calamine_error(exc) from exc
+    grids: list[SheetGrid] = []
+    for idx, name in enumerate(names):
+        try:
+            grids.append(_load_sheet(reader, idx, name, hidden))
+        except Exception as exc:
+            raise _classify_calamine_error(exc) from exc
+    return grids
+
+
+def _classify_calamine_error(exc: Exception) -> UnreadableFile:
+    text = str(exc)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return _encrypted()
+    return _truncated(text.splitlines()[0] if text else type(exc).__name__)
+
+
+def _load_sheet(
+    reader: fastexcel.ExcelReader, idx: int, name: str, hidden: set[str] | None
+) -> SheetGrid:
+    absolute: list[int] = []
+
+    def keep(column: fastexcel.ColumnInfoNoDtype) -> bool:
+        # calamine drops leading empty columns; absolute_index is the true Excel column.
+        absolute.append(column.absolute_index)
+        return True
+
+    if hidden is None:
+        # .xls: visibility only on the lazy sheet object; xls sheets are small (65k rows).
+        sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0,
+                                  n_rows=1)
+        visible = sheet.visible == "visible"
+    else:
+        visible = name not in hidden
+    # skip_rows=0: with header_row=None fastexcel would otherwise drop leading empty rows
+    # and every row number after them would be off.
+    batch = reader.load_sheet(
+        idx, header_row=None, dtypes="string", skip_rows=0, eager=True, use_columns=keep
+    )
+    frame = pl.from_arrow(batch)
+    assert isinstance(frame, pl.DataFrame)
+    if frame.width == 0:
+        return SheetGrid(name, visible, _blank_grid())
+    mapping = dict(zip(frame.columns, absolute[-frame.width :], strict=True))
+    width = max(mapping.values()) + 1
+    present = {f"c{a}": pl.col(src).cast(pl.Utf8) for src, a in mapping.items()}
+    cols = [
+        present.get(f"c{i}", pl.lit(None, dtype=pl.Utf8)).alias(f"c{i}") for i in range(width)
+    ]
+    cells = frame.select(cols).with_row_index("excel_row", offset=1)
+    return SheetGrid(name, visible, _finish(cells))
+
+
+def _finish(cells: pl.DataFrame) -> pl.DataFrame:
+    return cells.with_columns(pl.col("excel_row").cast(pl.Int32)).select(
+        [c for c in cells.columns if c != "excel_row"] + ["excel_row"]
+    )
+
+
+def _blank_grid() -> pl.DataFrame:
+    return pl.DataFrame(schema={"excel_row": pl.Int32})
+
+
+def _is_blank(cells: pl.DataFrame) -> bool:
+    cols = [c for c in cells.columns if c != "excel_row"]
+    if not cols or cells.height == 0:
+        return True
+    nonblank = pl.any_horizontal(
+        [pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in cols]
+    )
+    return not bool(cells.select(nonblank.any()).item())
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (what Excel/WPS save)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _not_spreadsheet("bytes are neither UTF-8 nor GB18030 text") from exc
+
+
+def _read_text(data: bytes, name: str) -> SheetGrid:
+    sniff = data[:_SNIFF_BYTES]
+    if sniff.startswith(_OTHER_BINARY_MAGIC) or (
+        b"\x00" in sniff and not sniff.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    ):
+        raise _not_spreadsheet("binary content")
+    text = decode_text(data)
+    lead = text.lstrip()[:200].lower()
+    if lead.startswith(("<!doctype html", "<html", "<?xml", "<table")):
+        raise _not_spreadsheet("an HTML/XML document saved with a spreadsheet name")
+    return SheetGrid(Path(name).stem or "csv", True, parse_csv_text(text))
+
+
+def parse_csv_text(text: str) -> pl.DataFrame:
+    """CSV text -> grid; ``excel_row`` is the record's first line number (1-based)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return _blank_grid()
+    sample = text[:_SNIFF_BYTES]
+    delimiter = _sniff_delimiter(sample)
+    # Title lines have one field, the header many: polars takes the width from the first
+    # line, so give it the widest record of the sample (csv module, C speed) explicitly.
+    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)),
+                default=1)
+    width = max(width, 1)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    body = "\n".join(lines) + "\n"
+    frame = pl.read_csv(
+        io.BytesIO(body.encode("utf-8")),
+        has_header=False,
+        separator=delimiter,
+        schema={f"c{i}": pl.Utf8 for i in range(width)},
+        missing_columns="insert",
+        truncate_ragged_lines=True,
+        quote_char='"',
+        infer_schema=False,
+    )
+    line_numbers = _record_line_numbers(lines, delimiter) if '"' in text else None
+    if line_numbers is not None and len(line_numbers) == frame.height:
+        frame = frame.with_columns(pl.Series("excel_row", line_numbers, dtype=pl.Int32))
+    else:
+        frame = frame.with_row_index("excel_row", offset=1)
+    # An empty CSV field is an empty cell, as in Excel.
+    frame = frame.with_columns(
+        [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+         for c in frame.columns if c != "excel_row"]
+    )
+    return _finish(frame)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    first_lines = sample.split("\n", 20)[:20]
+    counts = {d: sum(line.count(d) for line in first_lines) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _record_line_numbers(lines: list[str], delimiter: str) -> list[int] | None:
+    """First line of each record when quoted fields span lines (rare: notes, summaries)."""
+    starts: list[int] = []
+    in_quotes = False
+    for number, line in enumerate(lines, start=1):
+        if not in_quotes:
+            starts.append(number)
+        if line.count('"') % 2:
+            in_quotes = not in_quotes
+    return starts
