@@ -38,3 +38,14 @@ create table if not exists staging.parties (
     phone_kind varchar,                   -- mobile | landline
     primary key (row_id, party_index)
 );
+
+-- Which loaded sheets have been staged, under which rules version: staging is derived,
+-- so a sheet is staged again when the rules change or its file is superseded.
+create table if not exists staging.staged_sheets (
+    file_id varchar not null,
+    sheet_name varchar not null,
+    rules_version varchar not null,
+    staged_rows integer not null,
+    quarantined_rows integer not null,
+    primary key (file_id, sheet_name)
+);

@@ -1,0 +1,286 @@
+"""Raw text rows of one sheet -> typed staging rows, party rows and issues.
+
+Python rather than SQL because the work is per cell and messy (dates in six forms, IDs
+that lost digits, several parties in one cell). Rows with an error go to quarantine with
+their original text; rows with warnings are kept. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipelines.ingest.context import resolve_township
+from pipelines.ingest.normalize import (
+    clean_text,
+    map_category,
+    map_extended,
+    map_form,
+    map_level,
+    map_risk,
+    map_status,
+    normalize_id,
+    normalize_phone,
+    parse_count,
+    parse_date,
+    split_parties,
+)
+from pipelines.privacy import mask_id, mask_name, mask_phone
+from quality.issues import ERROR, Issue
+
+KEY_DATE = {"dispute": "found_date", "petition": "petition_date"}
+# Later dates that must not precede the key date (or, for 办结, the acceptance).
+DATE_ORDER = {
+    "dispute": [("resolved_date", "found_date")],
+    "petition": [
+        ("accepted_date", "petition_date"),
+        ("concluded_date", "petition_date"),
+        ("concluded_date", "accepted_date"),
+        ("meeting_date", "petition_date"),
+    ],
+}
+OTHER_DATES = {
+    "dispute": ["resolved_date"],
+    "petition": ["accepted_date", "concluded_date", "meeting_date"],
+}
+_MASKERS: dict[str, Callable[[str], str]] = {
+    "party_name": mask_name,
+    "id_number": mask_id,
+    "phone": mask_phone,
+}
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """What a row inherits from its sheet and file: lineage and defaults."""
+
+    file_id: str
+    sheet_name: str
+    template: str
+    township_code: str | None
+    period: date
+    receipt_date: date | None  # 填报日期, else the file's date: no row date may be later
+
+
+@dataclass
+class StagedSheet:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def masked(field_name: str, text: str | None) -> str | None:
+    """A cell value as it may appear outside the pipeline DB."""
+    if text is None:
+        return None
+    masker = _MASKERS.get(field_name)
+    return masker(text) if masker else text[:60]
+
+
+def row_id(ctx: SheetContext, excel_row: int) -> str:
+    return f"{ctx.file_id[:16]}:{ctx.sheet_name}:{excel_row}"
+
+
+class _RowStager:
+    """Stages one row; collects its issues so the caller can decide quarantine."""
+
+    def __init__(self, ctx: SheetContext, cells: dict[str, str | None]) -> None:
+        self.ctx = ctx
+        self.cells = cells
+        self.excel_row = int(cells["excel_row"])  # type: ignore[arg-type]
+        self.issues: list[Issue] = []
+
+    def flag(self, field_name: str | None, rule: str, *, other: str | None = None) -> None:
+        raw = self.cells.get(field_name) if field_name else None
+        value = masked(field_name, clean_text(raw)) if field_name else None
+        self.issues.append(Issue(self.excel_row, field_name, rule, value, other))
+
+    def township(self) -> str | None:
+        cell = clean_text(self.cells.get("township"))
+        found = resolve_township(cell) if cell else None
+        code = found.code if found else self.ctx.township_code
+        if code is None:
+            self.flag("township", "township_missing")
+        return code
+
+    def date(self, field_name: str, *, key: bool = False) -> date | None:
+        result = parse_date(self.cells.get(field_name), period=self.ctx.period)
+        if key and result.issue:
+            self.flag(field_name, f"key_date_{result.issue}")
+        elif result.issue and result.issue != "missing":
+            self.flag(field_name, "date_unparseable")
+        value = result.value
+        receipt = self.ctx.receipt_date
+        if value is not None and receipt is not None and value > receipt:
+            self.flag(field_name, "key_date_impossible" if key else "date_after_receipt")
+            if key:
+                return None
+        return value
+
+    def mapped(self, field_name: str, mapper: Callable[[str | None], Any]) -> Any:
+        result = mapper(self.cells.get(field_name))
+        if result.issue:
+            self.flag(field_name, result.issue)
+        return result.value
+
+    def count(self) -> int:
+        result = parse_count(self.cells.get("people_count"))
+        if result.issue:
+            self.flag("people_count", result.issue)
+        return result.value
+
+    def parties(self, rid: str) -> list[dict[str, Any]]:
+        split = split_parties(
+            self.cells.get("party_name"), self.cells.get("id_number"), self.cells.get("phone")
+        )
+        if getattr(split, "mismatch", False):
+            self.flag("party_name", "party_count_mismatch")
+        out = []
+        for index, party in enumerate(split):
+            id_value = normalize_id(party.id_number)
+            if id_value.issue:
+                self.issues.append(
+                    Issue(self.excel_row, "id_number", id_value.issue, masked("id_number", party.id_number))
+                )
+            phone = normalize_phone(party.phone)
+            if phone.issue:
+                self.issues.append(
+                    Issue(self.excel_row, "phone", phone.issue, masked("phone", party.phone))
+                )
+            out.append(
+                {
+                    "row_id": rid,
+                    "template": self.ctx.template,
+                    "party_index": index,
+                    "name": clean_text(party.name),
+                    "id_number": id_value.value,
+                    "id_status": id_value.status,
+                    "phone": phone.value,
+                    "phone_kind": phone.kind,
+                }
+            )
+        return out
+
+    def check_order(self, dates: dict[str, date | None], headers: dict[str, str]) -> None:
+        for later, earlier in DATE_ORDER[self.ctx.template]:
+            a, b = dates.get(later), dates.get(earlier)
+            if a is not None and b is not None and a < b:
+                self.flag(later, "date_order", other=headers.get(earlier, earlier))
+
+
+def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, Any]:
+    found = s.date("found_date", key=True)
+    resolved = s.date("resolved_date")
+    status = s.mapped("status", map_status)
+    if status == "resolved" and resolved is None:
+        s.flag("resolved_date", "resolved_without_date")
+    s.check_order({"found_date": found, "resolved_date": resolved}, headers)
+    category = s.mapped("category", map_category)
+    return {
+        "row_id": rid,
+        "township_code": s.township(),
+        "case_no": clean_text(s.cells.get("case_no")),
+        "village": clean_text(s.cells.get("village")),
+        "category": category,
+        "category_raw": clean_text(s.cells.get("category")),
+        "people_count": s.count(),
+        "summary": clean_text(s.cells.get("summary")),
+        "found_date": found,
+        "responsible_unit": clean_text(s.cells.get("responsible_unit")),
+        "leader": clean_text(s.cells.get("leader")),
+        "measures": clean_text(s.cells.get("measures")),
+        "status": status,
+        "resolved_date": resolved,
+        "risk_level": s.mapped("risk_level", map_risk),
+        "remarks": clean_text(s.cells.get("remarks")),
+    }
+
+
+def _petition_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, Any]:
+    dates = {"petition_date": s.date("petition_date", key=True)}
+    for name in OTHER_DATES["petition"]:
+        dates[name] = s.date(name)
+    s.check_order(dates, headers)
+    people = s.count()
+    form = s.mapped("form", map_form)
+    if form == "visit" and people > 5:
+        s.issues.append(Issue(s.excel_row, "people_count", "group_over_5_reps", str(people)))
+    return {
+        "row_id": rid,
+        "township_code": s.township(),
+        "petition_no": clean_text(s.cells.get("petition_no")),
+        "form": form,
+        "people_count": people,
+        "village": clean_text(s.cells.get("village")),
+        "content": clean_text(s.cells.get("content")),
+        "category": s.mapped("category", map_category),
+        "category_raw": clean_text(s.cells.get("category")),
+        "level": s.mapped("level", map_level),
+        "is_extended": bool(s.mapped("is_extended", map_extended)),
+        "linked_case_no": clean_text(s.cells.get("linked_case_no")),
+        **dates,
+        "remarks": clean_text(s.cells.get("remarks")),
+    }
+
+
+_BUILDERS = {"dispute": _dispute_row, "petition": _petition_row}
+
+
+def _duplicate_numbers(ctx: SheetContext, rows: list[dict[str, str | None]]) -> set[int]:
+    """Excel rows whose 编号 already appeared above in the same sheet."""
+    field_name = "case_no" if ctx.template == "dispute" else "petition_no"
+    seen: Counter[str] = Counter()
+    dupes: set[int] = set()
+    for cells in rows:
+        number = clean_text(cells.get(field_name))
+        if number:
+            seen[number] += 1
+            if seen[number] > 1:
+                dupes.add(int(cells["excel_row"]))  # type: ignore[arg-type]
+    return dupes
+
+
+def stage_sheet(
+    ctx: SheetContext, rows: Iterable[dict[str, str | None]], headers: dict[str, str]
+) -> StagedSheet:
+    """Stage every row of one sheet. ``headers`` maps field -> header as shown (for messages)."""
+    rows = list(rows)
+    out = StagedSheet()
+    build = _BUILDERS[ctx.template]
+    number_field = "case_no" if ctx.template == "dispute" else "petition_no"
+    duplicates = _duplicate_numbers(ctx, rows)
+    for cells in rows:
+        stager = _RowStager(ctx, cells)
+        rid = row_id(ctx, stager.excel_row)
+        record = build(stager, rid, headers)
+        if stager.excel_row in duplicates:
+            stager.flag(number_field, "case_no_duplicate")
+        parties = stager.parties(rid)
+        out.issues.extend(stager.issues)
+        errors = [i for i in stager.issues if i.severity == ERROR]
+        if errors:
+            out.quarantined.append(
+                {
+                    "row_id": rid,
+                    "township_code": record["township_code"],
+                    "reasons_zh": "；".join(i.message_zh(headers.get(i.field or "")) for i in errors),
+                    "cells_json": json.dumps(cells, ensure_ascii=False),
+                }
+            )
+            continue
+        record.update(
+            file_id=ctx.file_id,
+            sheet_name=ctx.sheet_name,
+            excel_row=stager.excel_row,
+            period=ctx.period,
+            report_date=ctx.receipt_date,
+            party_count=len(parties),
+        )
+        out.rows.append(record)
+        out.parties.extend(parties)
+    return out

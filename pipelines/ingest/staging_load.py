@@ -1,0 +1,176 @@
+"""Raw layer -> staging and quality tables, one sheet at a time, only what is pending."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.fields import FIELDS
+from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+
+SQL_DIR = Path(__file__).parent / "sql"
+_RULE_SOURCES = (
+    Path(__file__).parent / "stage.py",
+    Path(__file__).parent / "normalize",
+    Path(__file__).parents[1] / "reference",
+    Path(__file__).parents[2] / "quality" / "issues.py",
+)
+
+_STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
+    "disputes": {"found_date": pl.Date, "resolved_date": pl.Date, "period": pl.Date},
+    "petitions": {
+        "petition_date": pl.Date,
+        "accepted_date": pl.Date,
+        "concluded_date": pl.Date,
+        "meeting_date": pl.Date,
+        "period": pl.Date,
+    },
+}
+
+
+@cache
+def rules_version() -> str:
+    """A digest of the code and reference data that decide staging; a change restages."""
+    digest = hashlib.sha256()
+    for source in _RULE_SOURCES:
+        files = sorted(source.rglob("*")) if source.is_dir() else [source]
+        for f in files:
+            if f.is_file() and f.suffix in {".py", ".yaml", ".csv"}:
+                digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class StagingSummary:
+    sheets_staged: int = 0
+    rows_staged: int = 0
+    rows_quarantined: int = 0
+    issues: int = 0
+
+    def metadata(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    cursor = con.execute(
+        """
+        select s.file_id, s.sheet_name, s.template, s.township_code, s.period,
+               coalesce(s.report_date, cast(f.file_mtime as date)) as receipt_date,
+               s.columns_json, f.path
+        from raw.sheets s join raw.files f using (file_id)
+        left join staging.staged_sheets st using (file_id, sheet_name)
+        where s.status = 'loaded' and st.file_id is null
+        order by s.file_id, s.sheet_name
+        """
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _raw_rows(con: duckdb.DuckDBPyConnection, template: str, file_id: str, sheet: str) -> list[dict]:
+    cols = ", ".join(("excel_row", *FIELDS[template]))
+    cursor = con.execute(
+        f"select {cols} from raw.{template}_rows where file_id = ? and sheet_name = ?"
+        " order by excel_row",
+        [file_id, sheet],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, records: list[dict[str, Any]],
+           schema: dict[str, Any] | None = None) -> None:
+    if not records:
+        return
+    frame = pl.DataFrame(records, schema_overrides=schema or {}, infer_schema_length=None)
+    con.register("staging_batch", frame.to_arrow())
+    con.execute(f"insert into {table} by name select * from staging_batch")
+    con.unregister("staging_batch")
+
+
+def _issue_records(
+    staged: StagedSheet, sheet: dict[str, Any], columns: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    out = []
+    seen: set[tuple[int, str | None, str]] = set()
+    for issue in staged.issues:
+        key = (issue.excel_row, issue.field, issue.rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        column = columns.get(issue.field or "", {})
+        header = column.get("header")
+        out.append(
+            {
+                "file_id": sheet["file_id"],
+                "file_path": sheet["path"],
+                "sheet_name": sheet["sheet_name"],
+                "excel_row": issue.excel_row,
+                "template": sheet["template"],
+                "township_code": sheet["township_code"],
+                "field": issue.field,
+                "column_header": header,
+                "column_letter": column.get("letter"),
+                "value_masked": issue.value,
+                "rule": issue.rule,
+                "severity": issue.severity,
+                "message_zh": issue.message_zh(header),
+                "source": "rules",
+            }
+        )
+    return out
+
+
+def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
+    """Stage every loaded sheet not staged under the current rules; forget stale ones."""
+    version = rules_version()
+    con.execute((SQL_DIR / "forget_unstaged.sql").read_text(encoding="utf-8"),
+                {"rules_version": version})
+    summary = StagingSummary()
+    for sheet in _pending_sheets(con):
+        columns = json.loads(sheet["columns_json"] or "{}")
+        headers = {name: ref["header"] for name, ref in columns.items()}
+        ctx = SheetContext(
+            file_id=sheet["file_id"],
+            sheet_name=sheet["sheet_name"],
+            template=sheet["template"],
+            township_code=sheet["township_code"],
+            period=sheet["period"],
+            receipt_date=sheet["receipt_date"],
+        )
+        rows = _raw_rows(con, ctx.template, ctx.file_id, ctx.sheet_name)
+        staged = stage_sheet(ctx, rows, headers)
+        issues = _issue_records(staged, sheet, columns)
+        lineage = {"file_id": ctx.file_id, "sheet_name": ctx.sheet_name,
+                   "template": ctx.template}
+        quarantined = [
+            {**q, **lineage, "excel_row": int(q["row_id"].rsplit(":", 1)[1])}
+            for q in staged.quarantined
+        ]
+        con.execute("begin transaction")
+        try:
+            _write(con, f"staging.{ctx.template}s", staged.rows,
+                   _STAGING_SCHEMAS[f"{ctx.template}s"])
+            _write(con, "staging.parties", staged.parties)
+            _write(con, "quality.row_issues", issues)
+            _write(con, "quality.quarantined_rows", quarantined)
+            con.execute(
+                "insert into staging.staged_sheets values (?, ?, ?, ?, ?)",
+                [ctx.file_id, ctx.sheet_name, version, len(staged.rows), len(quarantined)],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        summary.sheets_staged += 1
+        summary.rows_staged += len(staged.rows)
+        summary.rows_quarantined += len(quarantined)
+        summary.issues += len(issues)
+    return summary

@@ -1,0 +1,61 @@
+"""What a person sees after a run: counts from the warehouse, where to look next."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.runner import RunOutcome
+from pipelines.settings import Paths, paths
+from warehouse.db import connect
+
+_COUNTS = {
+    "files loaded (载入文件)": "select count(*) from raw.files where status = 'loaded'",
+    "files superseded (已被替换)": "select count(*) from raw.files where status = 'superseded'",
+    "files rejected (拒收文件)": "select count(*) from raw.files where status = 'rejected'",
+    "dispute rows staged (纠纷行)": "select count(*) from staging.disputes",
+    "petition rows staged (信访行)": "select count(*) from staging.petitions",
+    "rows quarantined (隔离行)": "select count(*) from quality.quarantined_rows",
+    "row issues (问题)": "select count(*) from quality.row_issues",
+}
+
+
+def warehouse_counts(p: Paths) -> dict[str, int]:
+    con = connect(p.warehouse_db, read_only=True)
+    try:
+        return {label: con.sql(sql).fetchone()[0] for label, sql in _COUNTS.items()}  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def print_run_summary(console: Console, outcome: RunOutcome) -> None:
+    status = "[green]succeeded[/green]" if outcome.success else "[red]FAILED[/red]"
+    console.print(f"Run {outcome.run_id} {status}")
+    if outcome.failure:
+        console.print(f"[red]{outcome.failure}[/red]")
+    this_run = outcome.metadata.get("raw/registers", {})
+    if this_run:
+        console.print(
+            "This run: "
+            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
+        )
+    p = paths(outcome.home)
+    if not p.warehouse_db.exists():
+        return
+    table = Table(title="Warehouse totals")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in warehouse_counts(p).items():
+        table.add_row(label, f"{value:,}")
+    console.print(table)
+
+
+def print_where_to_look(console: Console, p: Paths) -> None:
+    console.print(f"\nWarehouse (pipeline's own, with PII): {p.warehouse_db}")
+    if p.analytics_db.exists():
+        console.print(f"Analyst snapshot (no PII):          {p.analytics_db}")
+    console.print(
+        "Try:  disputes sql \"select * from marts.township_monthly limit 10\"\n"
+        f"  or: python -c \"import duckdb; print(duckdb.connect('{p.warehouse_db}', "
+        "read_only=True).sql('select status, count(*) from raw.files group by 1'))\""
+    )
