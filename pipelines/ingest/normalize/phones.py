@@ -25,7 +25,9 @@ PhoneKind = Literal["mobile", "landline"]
 # Several numbers for one person in a cell ("138..../0597-..."): the first usable one wins.
 _ALTERNATIVES = re.compile(r"[、，,;；/\n]|或")
 _SEPARATORS = re.compile(r"[\s\-()（）.]")
-_COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$)|86(?=0\d{9,11}$))")
+_FLOAT_TAIL = re.compile(r"(?<=\d)\.0+$")
+_INTERNATIONAL = re.compile(r"^(?:\+|00)86(?P<rest>\d+)$", re.ASCII)
+_BARE_86 = re.compile(r"^86(?=1[3-9]\d{9}$|0\d{9,11}$)", re.ASCII)
 _MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 _LANDLINE = re.compile(r"^0\d{9,11}$", re.ASCII)
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -42,10 +44,15 @@ class PhoneValue:
 
 
 def _digits(token: str) -> str:
-    """Drop separators, then a country prefix ("+86", "0086", or "86" before a full number;
-    "86-" is covered because the dash went first)."""
+    """Drop a float tail ("13812341234.0": the cell was a number), separators, then a
+    country prefix: "+86"/"0086" always ("+86 597 ..." gets its trunk 0 back), a bare "86"
+    only before a complete number ("86-" is covered because the dash went first)."""
+    token = _FLOAT_TAIL.sub("", token.strip())
     token = _SEPARATORS.sub("", token)
-    return _COUNTRY_PREFIX.sub("", token)
+    if m := _INTERNATIONAL.match(token):
+        rest = m["rest"]
+        return rest if rest.startswith(("0", "1")) else "0" + rest
+    return _BARE_86.sub("", token)
 
 
 def _one(token: str) -> PhoneValue | None:
