@@ -64,8 +64,20 @@ def test_missing(raw: str | None) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["待定", "2025-13-45", "2025年13月1日", "2025-03-32", "3.5", "1", "123", "abc", "2025年3月",
-     "99999", "12345", "2025-3"],
+    [
+        "待定",
+        "2025-13-45",
+        "2025年13月1日",
+        "2025-03-32",
+        "3.5",
+        "1",
+        "123",
+        "abc",
+        "2025年3月",
+        "99999",
+        "12345",
+        "2025-3",
+    ],
 )
 def test_unparseable(raw: str) -> None:
     assert parse_date(raw, period=MARCH) == DateValue(None, "unparseable")

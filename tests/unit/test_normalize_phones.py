@@ -35,8 +35,15 @@ def test_mobile_forms(raw: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["0597-5812345", "05975812345", "0597 5812345", "(0597)5812345", "（0597）5812345",
-     "+86 597 5812345", "０５９７－５８１２３４５"],
+    [
+        "0597-5812345",
+        "05975812345",
+        "0597 5812345",
+        "(0597)5812345",
+        "（0597）5812345",
+        "+86 597 5812345",
+        "０５９７－５８１２３４５",
+    ],
 )
 def test_landline_forms(raw: str) -> None:
     assert normalize_phone(raw) == LANDLINE
@@ -59,8 +66,17 @@ def test_missing(raw: str | None) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["1234567", "5812345", "1381234123", "138123412345", "12812341234", "14012345678",
-     "abc", "0000-0000000", "不详"],
+    [
+        "1234567",
+        "5812345",
+        "1381234123",
+        "138123412345",
+        "12812341234",
+        "14012345678",
+        "abc",
+        "0000-0000000",
+        "不详",
+    ],
 )
 def test_invalid(raw: str) -> None:
     assert normalize_phone(raw) == PhoneValue(None, None, "phone_invalid")

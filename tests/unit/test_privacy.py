@@ -1,0 +1,118 @@
+"""Person keys and the masks that leave the pipeline database."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import warnings
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines import privacy
+from pipelines.privacy import (
+    mask_id,
+    mask_name,
+    mask_phone,
+    person_identity,
+    person_key,
+    pii_secret,
+)
+
+
+def test_person_key_is_hmac_sha256_hex() -> None:
+    key = person_key("id:35082519800101123X", b"secret")
+    expected = hmac.new(b"secret", b"id:35082519800101123X", hashlib.sha256).hexdigest()
+    assert key == expected
+    assert len(key) == 64
+    assert person_key("id:35082519800101123X", b"other") != key
+    assert person_key("nm:张三|13812341234", b"secret") != key
+
+
+def test_person_identity() -> None:
+    assert person_identity("35082519800101123X", "张三", "13812341234") == ("id:35082519800101123X")
+    assert person_identity(None, "张三", "13812341234") == "nm:张三|13812341234"
+    assert person_identity(None, "张三", None) is None
+    assert person_identity(None, None, "13812341234") is None
+
+
+def test_secret_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPUTES_PII_KEY", "k1")
+    assert pii_secret() == b"k1"
+
+
+def test_demo_secret_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPUTES_PII_KEY", raising=False)
+    monkeypatch.setattr(privacy, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="DISPUTES_PII_KEY"):
+        first = pii_secret()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pii_secret() == first
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("张三丰", "张**"),
+        ("张三", "张*"),
+        ("欧阳娜娜", "欧***"),
+        ("张", "*"),
+        (" 张 三 ", "张*"),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_mask_name(raw: str | None, masked: str | None) -> None:
+    assert mask_name(raw) == masked
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("13812341234", "138****1234"),
+        ("+86 138-1234-1234", "138****1234"),
+        ("0597-1234567", "0597-*****67"),
+        ("010-87654321", "010-******21"),
+        ("12345", "***45"),
+        (None, None),
+    ],
+)
+def test_mask_phone(raw: str | None, masked: str | None) -> None:
+    assert mask_phone(raw) == masked
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("35082519800101123X", "350825********123X"),
+        ("35082519800101123x", "350825********123X"),
+        ("350825800101123", "350825*****1123"),
+        ("4.30521E+17", "***********"),
+        (None, None),
+    ],
+)
+def test_mask_id(raw: str | None, masked: str | None) -> None:
+    assert mask_id(raw) == masked
+
+
+digits = st.text("0123456789", min_size=18, max_size=18)
+
+
+@given(digits)
+def test_masked_id_hides_birth_date_and_sequence(id18: str) -> None:
+    masked = mask_id(id18)
+    assert masked is not None
+    assert masked[6:14] == "********"
+    assert id18[6:14] not in masked or id18[6:14] == "********"
+
+
+@given(st.text())
+def test_masks_never_raise_or_keep_most_digits(raw: str) -> None:
+    for fn in (mask_name, mask_phone, mask_id):
+        out = fn(raw)
+        assert out is None or isinstance(out, str)
+    phone = mask_phone(raw)
+    if phone is not None:
+        assert sum(c.isdigit() for c in phone) <= 7
