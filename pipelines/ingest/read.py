@@ -26,8 +26,16 @@ import polars as pl
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # Binary formats people send by mistake; anything else without NUL bytes is tried as text.
-_OTHER_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf",
-                       b"\x1f\x8b", b"{\\rtf")
+_OTHER_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x1f\x8b",
+    b"{\\rtf",
+)
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -169,8 +177,13 @@ def _ooxml_hidden_sheets(zf: zipfile.ZipFile) -> set[str] | None:
 
 
 def _xml_unescape(text: str) -> str:
-    for src, dst in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
-                     ("&amp;", "&")):
+    for src, dst in (
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&apos;", "'"),
+        ("&amp;", "&"),
+    ):
         text = text.replace(src, dst)
     return text
 
@@ -233,8 +246,7 @@ def _load_sheet(
 
     if hidden is None:
         # .xls: visibility only on the lazy sheet object; xls sheets are small (65k rows).
-        sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0,
-                                  n_rows=1)
+        sheet = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0, n_rows=1)
         visible = sheet.visible == "visible"
     else:
         visible = name not in hidden
@@ -250,9 +262,7 @@ def _load_sheet(
     mapping = dict(zip(frame.columns, absolute[-frame.width :], strict=True))
     width = max(mapping.values()) + 1
     present = {f"c{a}": pl.col(src).cast(pl.Utf8) for src, a in mapping.items()}
-    cols = [
-        present.get(f"c{i}", pl.lit(None, dtype=pl.Utf8)).alias(f"c{i}") for i in range(width)
-    ]
+    cols = [present.get(f"c{i}", pl.lit(None, dtype=pl.Utf8)).alias(f"c{i}") for i in range(width)]
     cells = frame.select(cols).with_row_index("excel_row", offset=1)
     return SheetGrid(name, visible, _finish(cells))
 
@@ -318,8 +328,7 @@ def parse_csv_text(text: str) -> pl.DataFrame:
     delimiter = _sniff_delimiter(sample)
     # Title lines have one field, the header many: polars takes the width from the first
     # line, so give it the widest record of the sample (csv module, C speed) explicitly.
-    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)),
-                default=1)
+    width = max((len(r) for r in csv.reader(io.StringIO(sample), delimiter=delimiter)), default=1)
     width = max(width, 1)
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -342,8 +351,11 @@ def parse_csv_text(text: str) -> pl.DataFrame:
         frame = frame.with_row_index("excel_row", offset=1)
     # An empty CSV field is an empty cell, as in Excel.
     frame = frame.with_columns(
-        [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
-         for c in frame.columns if c != "excel_row"]
+        [
+            pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+            for c in frame.columns
+            if c != "excel_row"
+        ]
     )
     return _finish(frame)
 

@@ -1,0 +1,377 @@
+"""Find the register table inside a sheet grid: header row(s), columns, data rows.
+
+Township sheets put a title and a "填报单位：… 填报日期：…" line above the header, sometimes
+split the header over two rows under a merged parent (当事人 over 姓名/身份证号/联系电话), and
+end with a 合计 row or notes. Headers are matched on a normalized text against the synonym
+lists in ``pipelines/reference/headers.yaml`` (data, not code), so a new wording is a
+one-line change there.
+
+Only the first rows are looked at cell by cell (the header is near the top); everything
+below is handled with polars expressions so a long sheet costs little.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import polars as pl
+
+from pipelines.ingest.read import SheetGrid, column_letter
+from pipelines.reference.load import header_synonyms
+
+TEMPLATES = ("dispute", "petition")
+MIN_HEADER_MATCHES = 3
+# The header sits under at most a few title lines; a generous bound keeps odd sheets working.
+HEADER_SCAN_ROWS = 30
+# A row sequence column: not a case number, not data (docs/contracts.md).
+SEQUENCE_HEADERS = frozenset({"序号", "序", "No", "NO", "no", "No.", "编码序号"})
+
+_BRACKETS = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "〔": "(",
+        "〕": ")",
+        "{": "(",
+        "}": ")",
+        "<": "(",
+        ">": ")",
+        "《": "(",
+        "》": ")",
+    }
+)
+_REQUIRED_MARK = re.compile(r"\((?:必填|必填项|必录|选填)\)|[*※★]")
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_WHITESPACE = re.compile(r"\s+")
+
+# Rows that end the table: a totals row, or notes / sign-off lines under it.
+_TOTAL_ROW = r"^(合计|小计|总计|共计)"
+_NOTE_ROW = r"^(填表说明|说明:|注:|注\d|备注:)"
+_FOOTER_ROW = (
+    r"^(填表人|制表人|审核人|负责人|单位负责人|分管领导|填报人|填报单位|填报日期|报送日期)[:]"
+)
+_REPORT_DATE = re.compile(
+    r"(?:填报|报送|填表|制表)(?:日期|时间)\s*[:]?\s*"
+    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?)"
+)
+
+
+@dataclass(frozen=True)
+class ColumnRef:
+    """Where a field sits: 0-based column index, Excel letter, header text as shown."""
+
+    index: int
+    letter: str
+    header: str
+
+
+@dataclass
+class TableLayout:
+    """The table found in one sheet.
+
+    ``data`` holds one Utf8 column per canonical field found plus ``excel_row``; columns
+    whose header is not recognized are kept in ``extras`` / ``extra_data`` (keyed by Excel
+    letter) so nothing the coordinator typed is lost, without widening the raw tables.
+    """
+
+    template: str | None
+    header_rows: list[int]
+    columns: dict[str, ColumnRef]
+    data: pl.DataFrame
+    title_lines: list[str] = field(default_factory=list)
+    report_date_text: str | None = None
+    extras: dict[str, ColumnRef] = field(default_factory=dict)
+    extra_data: pl.DataFrame = field(default_factory=pl.DataFrame)
+    end_row: int | None = None  # Excel row of the 合计 / notes row that ended the table
+    footer_lines: list[str] = field(default_factory=list)
+    template_scores: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def header_texts(self) -> list[str]:
+        return [ref.header for ref in self.columns.values()]
+
+
+def normalize_header(text: str | None) -> str:
+    """Header text as matched: NFKC, no whitespace, no "(必填)"/"*", brackets unified."""
+    if not text:
+        return ""
+    out = unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS)
+    out = _WHITESPACE.sub("", out)
+    out = _REQUIRED_MARK.sub("", out)
+    return out.strip(":")
+
+
+@cache
+def synonym_index() -> dict[str, dict[str, str]]:
+    """template -> normalized header -> canonical field (first listed field wins)."""
+    spec = header_synonyms()
+    index: dict[str, dict[str, str]] = {}
+    for template in TEMPLATES:
+        table: dict[str, str] = {}
+        for field_name, words in spec[template].items():
+            for word in words:
+                table.setdefault(normalize_header(word), field_name)
+        index[template] = table
+    return index
+
+
+def template_keys() -> dict[str, list[str]]:
+    return dict(header_synonyms()["template_keys"])
+
+
+def match_header(text: str | None, template: str) -> str | None:
+    """Canonical field for one header cell, or None; tries the text without a trailing
+    parenthetical too ("排查时间(年月日)")."""
+    key = normalize_header(text)
+    if not key:
+        return None
+    table = synonym_index()[template]
+    found = table.get(key)
+    if found is None:
+        bare = _PARENTHETICAL.sub("", key)
+        if bare and bare != key:
+            found = table.get(bare)
+    return found
+
+
+def detect_template(headers: Iterable[str | None]) -> str | None:
+    """The template whose key fields are all among ``headers`` (best match wins), or None."""
+    texts = list(headers)
+    best: tuple[int, str] | None = None
+    for template in TEMPLATES:
+        fields = {f for f in (match_header(t, template) for t in texts) if f}
+        if all(k in fields for k in template_keys()[template]) and (
+            best is None or len(fields) > best[0]
+        ):
+            best = (len(fields), template)
+    return best[1] if best else None
+
+
+# --- header search ----------------------------------------------------------------------
+
+
+@dataclass
+class _HeaderCandidate:
+    template: str
+    mapping: dict[int, str]  # column index -> field (first column per field)
+    headers: dict[int, str]  # column index -> header text as shown (every non-empty one)
+    rows: list[int]  # 0-based positions in the grid
+
+    @property
+    def score(self) -> int:
+        return len(set(self.mapping.values()))
+
+
+def _shown(text: str | None) -> str:
+    return _WHITESPACE.sub(" ", str(text)).strip() if text else ""
+
+
+def _match_cells(texts: dict[int, list[str]], template: str) -> dict[int, str]:
+    """Column -> field, trying each column's candidate texts in order; first column wins."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for col in sorted(texts):
+        for text in texts[col]:
+            found = match_header(text, template)
+            if found:
+                if found not in taken:
+                    mapping[col] = found
+                    taken.add(found)
+                break
+    return mapping
+
+
+def _best(
+    texts: dict[int, list[str]], headers: dict[int, str], rows: list[int]
+) -> _HeaderCandidate:
+    keys = template_keys()
+    cands = [_HeaderCandidate(t, _match_cells(texts, t), headers, rows) for t in TEMPLATES]
+
+    def rank(c: _HeaderCandidate) -> tuple[bool, int]:
+        have = set(c.mapping.values())
+        return (all(k in have for k in keys[c.template]), c.score)
+
+    return max(cands, key=rank)
+
+
+def _single(row: Sequence[str | None], pos: int) -> _HeaderCandidate:
+    texts = {j: [v] for j, v in enumerate(row) if v and v.strip()}
+    headers = {j: _shown(v) for j, v in enumerate(row) if v and v.strip()}
+    return _best(texts, headers, [pos])
+
+
+def _double(
+    parent: Sequence[str | None], child: Sequence[str | None], pos: int
+) -> _HeaderCandidate:
+    """Parent row over child row: a merged parent's text sits in its first column only, so
+    it is carried right over the empty parent cells that have a child below them."""
+    texts: dict[int, list[str]] = {}
+    headers: dict[int, str] = {}
+    carried: str | None = None
+    for j in range(max(len(parent), len(child))):
+        p = parent[j] if j < len(parent) else None
+        c = child[j] if j < len(child) else None
+        p = p if p and p.strip() else None
+        c = c if c and c.strip() else None
+        if p is not None:
+            carried = p
+        elif c is None:
+            carried = None  # a gap in both rows ends the merged parent
+        if c is not None:
+            up = p or carried
+            texts[j] = [c] + ([up + c] if up else [])
+            headers[j] = f"{_shown(up)}/{_shown(c)}" if up else _shown(c)
+        elif p is not None:
+            texts[j] = [p]  # merged vertically: the parent is the header
+            headers[j] = _shown(p)
+    return _best(texts, headers, [pos, pos + 1])
+
+
+def find_header(rows: Sequence[Sequence[str | None]]) -> _HeaderCandidate | None:
+    """The first row (or row pair) matching >= 3 synonyms of one template."""
+    singles = [_single(r, i) for i, r in enumerate(rows)]
+    for i in range(len(rows)):
+        one = singles[i]
+        if i + 1 < len(rows):
+            two = _double(rows[i], rows[i + 1], i)
+            # The pair must beat both rows alone: a title over a one-row header, or a
+            # header over its first data row, is not a two-row header.
+            if (
+                two.score >= MIN_HEADER_MATCHES
+                and two.score > one.score
+                and two.score > singles[i + 1].score
+            ):
+                return two
+        if one.score >= MIN_HEADER_MATCHES:
+            return one
+    return None
+
+
+# --- the table --------------------------------------------------------------------------
+
+
+def _nonblank(col: str) -> pl.Expr:
+    return pl.col(col).str.strip_chars().str.len_chars().fill_null(0) > 0
+
+
+def _row_texts(frame: pl.DataFrame, cols: list[str]) -> list[str]:
+    """Each row's non-empty cells joined by a space (for titles and footers: few rows)."""
+    if frame.height == 0 or not cols:
+        return []
+    joined = frame.select(
+        pl.concat_str([pl.col(c).str.strip_chars() for c in cols], separator=" ", ignore_nulls=True)
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .alias("t")
+    )["t"]
+    return [t for t in joined.to_list() if t]
+
+
+def find_table(grid: SheetGrid) -> TableLayout | None:
+    """The register table in ``grid``, or None when no row looks like a header."""
+    cells = grid.cells
+    cols = grid.cell_columns
+    if not cols or cells.height == 0:
+        return None
+    head = cells.head(HEADER_SCAN_ROWS)
+    rows = head.select(cols).rows()
+    header = find_header(rows)
+    if header is None:
+        return None
+    excel_rows = head["excel_row"].to_list()
+    header_rows = [int(excel_rows[i]) for i in header.rows]
+    last_header = header_rows[-1]
+
+    letters = {j: column_letter(j) for j in header.headers}
+    columns = {
+        f: ColumnRef(j, letters[j], header.headers[j]) for j, f in sorted(header.mapping.items())
+    }
+    extras = {
+        letters[j]: ColumnRef(j, letters[j], text)
+        for j, text in sorted(header.headers.items())
+        if j not in header.mapping
+        and normalize_header(text) not in SEQUENCE_HEADERS
+        and normalize_header(text.split("/")[-1]) not in SEQUENCE_HEADERS
+    }
+
+    body = cells.filter(pl.col("excel_row") > last_header)
+    first = pl.coalesce([pl.when(_nonblank(c)).then(pl.col(c)) for c in cols])
+    first = first.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    filled = pl.sum_horizontal([_nonblank(c).cast(pl.Int32) for c in cols])
+    stop = (
+        first.str.contains(_TOTAL_ROW)
+        | (first.str.contains(_NOTE_ROW) & (filled == 1))
+        | first.str.contains(_FOOTER_ROW)
+    ).fill_null(False)
+    stops = body.filter(stop)["excel_row"]
+    end_row = int(stops[0]) if stops.len() else None
+    table = body if end_row is None else body.filter(pl.col("excel_row") < end_row)
+
+    # Unnamed columns with data under them are kept too (a header cell left blank).
+    named = set(header.headers)
+    for c in cols:
+        j = int(c[1:])
+        if j not in named and table.select(_nonblank(c).any()).item():
+            letter = column_letter(j)
+            extras[letter] = ColumnRef(j, letter, "")
+
+    used = [f"c{ref.index}" for ref in columns.values()] + [
+        f"c{ref.index}" for ref in extras.values()
+    ]
+    # A row is data when a recognized or kept column has something: a pre-numbered 序号
+    # on an otherwise empty template row is not a record.
+    keep = pl.any_horizontal([_nonblank(c) for c in used]) if used else pl.lit(False)
+    table = table.filter(keep)
+    data = table.select(
+        [pl.col(f"c{ref.index}").alias(f) for f, ref in columns.items()] + ["excel_row"]
+    )
+    extra_data = table.select(
+        [pl.col(f"c{ref.index}").alias(letter) for letter, ref in extras.items()] + ["excel_row"]
+    )
+
+    above = cells.filter(pl.col("excel_row") < header_rows[0])
+    title_lines = _row_texts(above, cols)
+    footer_lines: list[str] = []
+    if end_row is not None:
+        footer = cells.filter(pl.col("excel_row") >= end_row).head(HEADER_SCAN_ROWS)
+        footer_lines = _row_texts(footer, cols)
+    report_date_text = find_report_date_text(title_lines + footer_lines)
+
+    scores = {
+        t: len(set(_match_cells({j: [h] for j, h in header.headers.items()}, t).values()))
+        for t in TEMPLATES
+    }
+    template = detect_template_from_fields(header.template, set(columns))
+    return TableLayout(
+        template=template,
+        header_rows=header_rows,
+        columns=columns,
+        data=data,
+        title_lines=title_lines,
+        report_date_text=report_date_text,
+        extras=extras,
+        extra_data=extra_data,
+        end_row=end_row,
+        footer_lines=footer_lines,
+        template_scores=scores,
+    )
+
+
+def detect_template_from_fields(template: str, fields: set[str]) -> str | None:
+    """``template`` when all its key fields were found, else None (unknown template)."""
+    return template if all(k in fields for k in template_keys()[template]) else None
+
+
+def find_report_date_text(lines: Iterable[str]) -> str | None:
+    """The date after 填报日期 (or 报送日期…) in the lines around the table, as written."""
+    for line in lines:
+        m = _REPORT_DATE.search(unicodedata.normalize("NFKC", line))
+        if m:
+            return _WHITESPACE.sub("", m.group(1))
+    return None
