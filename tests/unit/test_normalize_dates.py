@@ -137,3 +137,10 @@ def test_month_day_never_after_period_month(period: date, month: int, day: int) 
     assert value is not None
     assert (value.year, value.month) <= (period.year, period.month)
     assert (period.year - value.year) in (0, 1)
+
+
+@given(st.text("0123456789-/. :年月日号T", max_size=22), st.none() | periods)
+def test_date_like_text_is_a_fixed_point(raw: str, period: date | None) -> None:
+    result = parse_date(raw, period=period)
+    if result.value is not None:
+        assert parse_date(result.value.isoformat()) == DateValue(result.value)

@@ -151,3 +151,9 @@ def test_upgrade_round_trips(area: str, born: date, seq: str) -> None:
     assert ric.calc_check_digit(result.value) == result.value[-1]
     assert result.value[:6] + result.value[8:17] == old
     assert normalize_id(result.value) == IdValue(result.value, "valid", None)
+
+
+@given(st.text("0123456789xX '.E+-１２", max_size=24))
+def test_id_like_text_is_a_fixed_point(raw: str) -> None:
+    result = normalize_id(raw)
+    assert normalize_id(result.value).value == result.value

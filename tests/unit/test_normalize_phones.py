@@ -98,3 +98,10 @@ def test_valid_mobiles_survive_separators(digits: str, sep: str) -> None:
     typed = sep.join([digits[:3], digits[3:7], digits[7:]])
     assert normalize_phone(typed) == result
     assert normalize_phone("+86" + typed) == result
+
+
+@given(st.text("0123456789 +-()（）.86/、", max_size=24))
+def test_phone_like_text_is_a_fixed_point(raw: str) -> None:
+    result = normalize_phone(raw)
+    if result.value is not None:
+        assert normalize_phone(result.value) == result
