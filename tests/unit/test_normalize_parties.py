@@ -57,6 +57,7 @@ def test_split_numbers(cell: str, tokens: list[str]) -> None:
 
 
 def test_pairs_by_position() -> None:
+    assert not split_parties("张三、李四", ID1 + "、" + ID2, None).mismatch
     assert split_parties("张三、李四", f"{ID1}，{ID2}", "13812341234；13912341234") == [
         PartyCells(0, "张三", ID1, "13812341234", False),
         PartyCells(1, "李四", ID2, "13912341234", False),
@@ -77,12 +78,13 @@ def test_missing_ids_and_phones_are_none() -> None:
 
 def test_count_mismatch_is_flagged_not_guessed() -> None:
     fewer = split_parties("张三、李四", ID1, None)
-    assert [p.id_text for p in fewer] == [ID1, None]
+    assert [p.id_number for p in fewer] == [ID1, None]
     assert all(p.count_mismatch for p in fewer)
+    assert fewer.mismatch
     more = split_parties("张三", f"{ID1}、{ID2}", None)
     assert more == [PartyCells(0, "张三", ID1, None, True)]
     phones = split_parties("张三、李四", None, "13812341234、13912341234、13712341234")
-    assert [p.phone_text for p in phones] == ["13812341234", "13912341234"]
+    assert [p.phone for p in phones] == ["13812341234", "13912341234"]
     assert all(p.count_mismatch for p in phones)
 
 
@@ -97,7 +99,7 @@ def test_no_name_but_id_is_one_party() -> None:
 def test_never_raises(names: str, ids: str, phones: str) -> None:
     parties = split_parties(names, ids, phones)
     assert [p.position for p in parties] == list(range(len(parties)))
-    assert len({p.count_mismatch for p in parties}) <= 1
+    assert {p.count_mismatch for p in parties} <= {parties.mismatch}
 
 
 @given(st.text())

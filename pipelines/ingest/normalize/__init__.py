@@ -6,6 +6,7 @@ from pipelines.ingest.normalize.ids import IdValue, normalize_id, upgrade_15
 from pipelines.ingest.normalize.numbers import CountValue, parse_count
 from pipelines.ingest.normalize.parties import (
     PartyCells,
+    PartyList,
     split_names,
     split_numbers,
     split_parties,
@@ -28,6 +29,7 @@ __all__ = [
     "IdValue",
     "Mapped",
     "PartyCells",
+    "PartyList",
     "PhoneValue",
     "clean_text",
     "compact",

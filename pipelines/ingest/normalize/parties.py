@@ -30,9 +30,16 @@ class PartyCells:
 
     position: int
     name: str | None
-    id_text: str | None
-    phone_text: str | None
+    id_number: str | None
+    phone: str | None
     count_mismatch: bool = False
+
+
+class PartyList(list[PartyCells]):
+    """The parties of one row; `mismatch` is True when the ID or phone count disagreed
+    with the names (the same flag every party carries as `count_mismatch`)."""
+
+    mismatch: bool = False
 
 
 def _tokens(cell: str | None) -> list[str]:
@@ -74,20 +81,21 @@ def split_numbers(cell: str | None) -> list[str]:
     return out
 
 
-def split_parties(names: str | None, ids: str | None, phones: str | None) -> list[PartyCells]:
+def split_parties(names: str | None, ids: str | None, phones: str | None) -> PartyList:
     """Pair the name, ID and phone cells of one row by position. Never raises.
 
     The names define the count. With one name, the phone cell stays whole (one person
     listing two numbers is normal; the phone normalizer takes the first usable one). A
     row with no name but an ID or phone yields one party without a name. Extra IDs or
-    phones beyond the names are not attached to anyone; the mismatch is flagged.
+    phones beyond the names are not attached to anyone; the mismatch is flagged on the
+    returned list (`.mismatch`) and on each party (`count_mismatch`).
     """
     name_list = split_names(names)
     id_list = split_numbers(ids)
     phone_list = split_numbers(phones)
     if not name_list:
         if not id_list and not phone_list:
-            return []
+            return PartyList()
         name_list_opt: list[str | None] = [None]
     else:
         name_list_opt = list(name_list)
@@ -96,13 +104,15 @@ def split_parties(names: str | None, ids: str | None, phones: str | None) -> lis
         whole = clean_text(phones)
         phone_list = [whole] if whole is not None else []
     mismatch = len(id_list) not in (0, count) or len(phone_list) not in (0, count)
-    return [
+    parties = PartyList(
         PartyCells(
             position=i,
             name=name,
-            id_text=id_list[i] if i < len(id_list) else None,
-            phone_text=phone_list[i] if i < len(phone_list) else None,
+            id_number=id_list[i] if i < len(id_list) else None,
+            phone=phone_list[i] if i < len(phone_list) else None,
             count_mismatch=mismatch,
         )
         for i, name in enumerate(name_list_opt)
-    ]
+    )
+    parties.mismatch = mismatch
+    return parties
