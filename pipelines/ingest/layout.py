@@ -260,6 +260,10 @@ def _nonblank(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().str.len_chars().fill_null(0) > 0
 
 
+def _compact(col: str) -> pl.Expr:
+    return pl.col(col).str.normalize("NFKC").str.replace_all(r"\s+", "")
+
+
 def _row_texts(frame: pl.DataFrame, cols: list[str]) -> list[str]:
     """Each row's non-empty cells joined by a space (for titles and footers: few rows)."""
     if frame.height == 0 or not cols:
@@ -327,7 +331,19 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
     # A row is data when a recognized or kept column has something: a pre-numbered 序号
     # on an otherwise empty template row is not a record.
     keep = pl.any_horizontal([_nonblank(c) for c in used]) if used else pl.lit(False)
-    table = table.filter(keep)
+    # A header repeated inside the table (pasted pages, print titles) is not a record.
+    repeats = pl.sum_horizontal(
+        [
+            (
+                _compact(f"c{ref.index}")
+                == normalize_header(header.headers[ref.index].split("/")[-1])
+            )
+            .fill_null(False)
+            .cast(pl.Int32)
+            for ref in columns.values()
+        ]
+    )
+    table = table.filter(keep & (repeats < min(MIN_HEADER_MATCHES, len(columns))))
     data = table.select(
         [pl.col(f"c{ref.index}").alias(f) for f, ref in columns.items()] + ["excel_row"]
     )
