@@ -5,6 +5,9 @@ person_key is an HMAC, not a plain hash: ID numbers have so little entropy (area
 date, 3-digit sequence) that an unkeyed SHA-256 could be reversed by enumeration. The key
 comes from DISPUTES_PII_KEY; without it a fixed demo key keeps tests and samples working,
 with a warning, because keys made with it are not protected.
+
+The masks take cell text or normalized values: None gives None, an empty or placeholder
+cell ("/", "无") gives "", anything else a masked string; they never raise.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hmac
 import os
 import re
 import warnings
+from typing import overload
 
 from pipelines.ingest.normalize.phones import normalize_phone
 from pipelines.ingest.normalize.text import compact
@@ -61,22 +65,34 @@ def person_key(identity: str, secret: bytes) -> str:
     return hmac.new(secret, identity.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+@overload
+def mask_name(name: str) -> str: ...
+@overload
+def mask_name(name: None) -> None: ...
 def mask_name(name: str | None) -> str | None:
     """Keep the surname character: "张三丰" -> "张**", "张三" -> "张*"; one character -> "*"."""
+    if name is None:
+        return None
     text = compact(name)
     if text is None:
-        return None
+        return ""
     if len(text) == 1:
         return "*"
     return text[0] + "*" * (len(text) - 1)
 
 
+@overload
+def mask_phone(phone: str) -> str: ...
+@overload
+def mask_phone(phone: None) -> None: ...
 def mask_phone(phone: str | None) -> str | None:
     """Mobile "13812341234" -> "138****1234"; landline "0597-1234567" -> "0597-*****67";
     anything else keeps only its last two digits."""
+    if phone is None:
+        return None
     text = compact(phone)
     if text is None:
-        return None
+        return ""
     parsed = normalize_phone(text)
     if parsed.kind == "mobile" and parsed.value:
         return parsed.value[:3] + "****" + parsed.value[-4:]
@@ -92,12 +108,18 @@ def _mask_keep_tail(text: str, keep: int) -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
 
+@overload
+def mask_id(id_number: str) -> str: ...
+@overload
+def mask_id(id_number: None) -> None: ...
 def mask_id(id_number: str | None) -> str | None:
     """First 6 (area) and last 4 kept: "350825********123X". Shorter text than 14
     characters is masked completely (it reveals nothing useful and may be a fragment)."""
+    if id_number is None:
+        return None
     text = compact(id_number)
     if text is None:
-        return None
+        return ""
     text = re.sub(r"\s", "", text).upper()
     if len(text) < 14:
         return "*" * len(text)

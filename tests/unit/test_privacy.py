@@ -61,7 +61,8 @@ def test_demo_secret_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
         ("张", "*"),
         (" 张 三 ", "张*"),
         (None, None),
-        ("", None),
+        ("", ""),
+        ("/", ""),
     ],
 )
 def test_mask_name(raw: str | None, masked: str | None) -> None:
