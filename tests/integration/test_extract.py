@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from pipelines.ingest.extract import ExtractedFile, extract_file
-
 import pipelines.samples as samples
+from pipelines.ingest.extract import ExtractedFile, extract_file
 
 
 @pytest.fixture(scope="module")
