@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-SCHEMA_FILES = ("raw.sql", "staging.sql", "quality.sql")
+SCHEMA_FILES = ("raw.sql", "staging.sql", "quality.sql", "alerts.sql")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
