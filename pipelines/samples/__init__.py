@@ -1,0 +1,147 @@
+"""Sample world generator: township registers with realistic mess, plus the truth.
+
+`generate_samples` simulates a county (persons, dispute cases, petition events), renders
+the monthly registers each township would send (xlsx, xls, CSV; titles, two-row headers,
+synonyms, every date and ID form, injected errors and warnings, a resubmission, broken
+files) into `out_dir/inbox/`, and writes what the warehouse must recover into
+`out_dir/truth/` (docs/contracts.md, "Sample world output"). Same seed, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipelines.samples import truth as truth_mod
+from pipelines.samples.broken import broken_files
+from pipelines.samples.layout import Style, township_style
+from pipelines.samples.render import (
+    FileSpec,
+    Renderer,
+    build_register,
+    listings,
+    plan_warnings,
+)
+from pipelines.samples.world import TownshipInfo, World, build_world
+from pipelines.samples.writers import file_bytes, mtime_for, write
+
+__all__ = ["generate_samples"]
+
+
+def _resubmission_target(world: World, styles: dict[str, Style]) -> tuple[TownshipInfo, int] | None:
+    """The township-month whose dispute register is sent twice (first with errors)."""
+    if world.months < 3:
+        return None
+    for t in world.townships:
+        s = styles[t.code]
+        if s.fmt == "xlsx" and not s.quarterly:
+            return t, world.months // 2
+    return None
+
+
+def generate_samples(
+    out_dir: Path,
+    *,
+    seed: int = 7,
+    months: int = 24,
+    start: str = "2024-01",
+    townships: list[str] | None = None,
+    mess: bool = True,
+) -> dict:
+    """Generate the sample world into `out_dir` and return a summary.
+
+    `townships` takes names, aliases or codes (default: all). `mess=False` renders clean
+    registers only (no injected errors, resubmission or broken files); warnings that are
+    facts of the world (unknown category, resolved without date, group visits) remain.
+    """
+    out_dir = Path(out_dir)
+    inbox, truth = out_dir / "inbox", out_dir / "truth"
+    world = build_world(seed=seed, start=start, months=months, townships=townships)
+    styles = {t.code: township_style(seed, t.index, t.code, t.has_case_no, t.has_petition_no)
+              for t in world.townships}
+    lists = listings(world)
+    plan = plan_warnings(world, lists, styles, seed)
+    if not mess:
+        plan.id_mode.clear()
+        plan.phone_missing.clear()
+    renderer = Renderer(world, plan, styles)
+
+    files_rows: list[dict] = []
+    rows_rows: list[dict] = []
+    issue_rows: list[dict] = []
+
+    def emit(spec: FileSpec, status: str = "loaded") -> None:
+        data = file_bytes(spec)
+        write(inbox, spec.path, data, mtime_for(spec.report_date, spec.mtime_shift_hours))
+        n = 0
+        for sheet in spec.sheets:
+            for excel_row, row in sheet.data:
+                n += 1
+                expected = "superseded" if status == "superseded" else row.expected
+                rows_rows.append({"file": spec.path, "sheet": sheet.name,
+                                  "excel_row": excel_row, "template": spec.template,
+                                  "expected": expected})
+                if status == "loaded":
+                    for f, rule, severity in row.issues:
+                        issue_rows.append({"file": spec.path, "sheet": sheet.name,
+                                           "excel_row": excel_row, "field": f, "rule": rule,
+                                           "severity": severity})
+        files_rows.append({"file": spec.path, "expected_status": status, "reason_kind": "",
+                           "township_code": spec.township_code, "template": spec.template,
+                           "period": spec.period.isoformat(), "data_rows": n})
+
+    resub = _resubmission_target(world, styles) if mess else None
+    for t in world.townships:
+        style = styles[t.code]
+        chunks = ([list(range(i, min(i + 3, months))) for i in range(0, months, 3)]
+                  if style.quarterly else [[k] for k in range(months)])
+        for template in ("dispute", "petition"):
+            for ks in chunks:
+                noise = None if mess else 0
+                if resub and resub == (t, ks[0]) and template == "dispute":
+                    early = build_register(world, t, style, template, ks, lists, renderer,
+                                           noise=3, variant=":first")
+                    early.report_date = early.report_date.replace(day=1)
+                    emit(early, "superseded")
+                    spec = build_register(world, t, style, template, ks, lists, renderer,
+                                          noise=0, report_shift=6, suffix="（更正）")
+                else:
+                    spec = build_register(world, t, style, template, ks, lists, renderer,
+                                          noise=noise)
+                emit(spec)
+
+    if mess:
+        for b in broken_files(world, styles, renderer):
+            write(inbox, b.path, b.data, mtime_for(b.report_date))
+            files_rows.append({"file": b.path, "expected_status": "rejected",
+                               "reason_kind": b.reason_kind, "township_code": b.township_code,
+                               "template": b.template,
+                               "period": b.period.isoformat() if b.period else "",
+                               "data_rows": 0})
+
+    files_rows.sort(key=lambda r: r["file"])
+    truth_mod.write_csv(truth / "files.csv", files_rows, truth_mod.FILES_COLUMNS)
+    truth_mod.write_csv(truth / "rows.csv", rows_rows, truth_mod.ROWS_COLUMNS)
+    truth_mod.write_csv(truth / "issues.csv", issue_rows, truth_mod.ISSUES_COLUMNS)
+    counts = truth_mod.write_figures(truth, world)
+    summary = {
+        "seed": seed, "start": world.start.isoformat(), "months": months,
+        "as_of": world.as_of.isoformat(),
+        "townships": [t.code for t in world.townships],
+        "counts": {
+            "files": len(files_rows),
+            "data_rows": len(rows_rows),
+            "staged_rows": sum(r["expected"] == "staged" for r in rows_rows),
+            "quarantined_rows": sum(r["expected"] == "quarantined" for r in rows_rows),
+            "issues": len(issue_rows),
+            "persons": len(world.persons), "cases": len(world.cases),
+            "petition_events": len(world.events),
+            **{f"truth_{k}": v for k, v in counts.items()},
+        },
+    }
+    truth.mkdir(parents=True, exist_ok=True)
+    (truth / "meta.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return summary | {"out_dir": str(out_dir)}
+
+
