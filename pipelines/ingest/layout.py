@@ -51,10 +51,13 @@ _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
 # Rows that end the table: a totals row, or notes / sign-off lines under it.
-_TOTAL_ROW = r"^(合计|小计|总计|共计)"
-_NOTE_ROW = r"^(填表说明|说明:|注:|注\d|备注:)"
+# Matched on the raw cell (spaces and a full-width colon allowed) so that a long sheet is
+# not normalized row by row.
+_TOTAL_ROW = r"^\s*(?:合|小|总|共)\s*计"
+_NOTE_ROW = r"^\s*(?:填\s*表\s*说\s*明|说\s*明\s*[:：]|注\s*[:：\d]|备\s*注\s*[:：])"
 _FOOTER_ROW = (
-    r"^(填表人|制表人|审核人|负责人|单位负责人|分管领导|填报人|填报单位|填报日期|报送日期)[:]"
+    r"^\s*(?:填表人|制表人|审核人|负责人|单位负责人|分管领导|填报人|填报单位|填报日期|报送日期)"
+    r"\s*[:：]"
 )
 _REPORT_DATE = re.compile(
     r"(?:填报|报送|填表|制表)(?:日期|时间)\s*[:]?\s*"
@@ -162,6 +165,7 @@ class _HeaderCandidate:
     mapping: dict[int, str]  # column index -> field (first column per field)
     headers: dict[int, str]  # column index -> header text as shown (every non-empty one)
     rows: list[int]  # 0-based positions in the grid
+    raw: dict[int, str] = field(default_factory=dict)  # lowest header cell, stripped
 
     @property
     def score(self) -> int:
@@ -191,7 +195,8 @@ def _best(
     texts: dict[int, list[str]], headers: dict[int, str], rows: list[int]
 ) -> _HeaderCandidate:
     keys = template_keys()
-    cands = [_HeaderCandidate(t, _match_cells(texts, t), headers, rows) for t in TEMPLATES]
+    raw = {j: t[0].strip() for j, t in texts.items()}
+    cands = [_HeaderCandidate(t, _match_cells(texts, t), headers, rows, raw) for t in TEMPLATES]
 
     def rank(c: _HeaderCandidate) -> tuple[bool, int]:
         have = set(c.mapping.values())
@@ -305,23 +310,27 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
     }
 
     body = cells.filter(pl.col("excel_row") > last_header)
-    first = pl.coalesce([pl.when(_nonblank(c)).then(pl.col(c)) for c in cols])
-    first = first.str.normalize("NFKC").str.replace_all(r"\s+", "")
-    filled = pl.sum_horizontal([_nonblank(c).cast(pl.Int32) for c in cols])
+    # One pass over the body: which cells hold something, and which row ends the table.
+    nonblank = {c: pl.col(c).str.contains(r"\S").fill_null(False) for c in cols}
+    first = pl.coalesce([pl.when(nonblank[c]).then(pl.col(c)) for c in cols])
+    filled = pl.sum_horizontal([nonblank[c].cast(pl.Int32) for c in cols])
     stop = (
         first.str.contains(_TOTAL_ROW)
         | (first.str.contains(_NOTE_ROW) & (filled == 1))
         | first.str.contains(_FOOTER_ROW)
     ).fill_null(False)
-    stops = body.filter(stop)["excel_row"]
-    end_row = int(stops[0]) if stops.len() else None
-    table = body if end_row is None else body.filter(pl.col("excel_row") < end_row)
+    flags = body.select([stop.alias("_stop"), *(nonblank[c].alias(c) for c in cols)])
+    stop_at = flags["_stop"].arg_true()
+    n_table = int(stop_at[0]) if stop_at.len() else body.height
+    end_row = int(body["excel_row"][n_table]) if n_table < body.height else None
+    table = body.head(n_table)
+    flags = flags.head(n_table)
 
     # Unnamed columns with data under them are kept too (a header cell left blank).
     named = set(header.headers)
     for c in cols:
         j = int(c[1:])
-        if j not in named and table.select(_nonblank(c).any()).item():
+        if j not in named and flags[c].any():
             letter = column_letter(j)
             extras[letter] = ColumnRef(j, letter, "")
 
@@ -330,20 +339,19 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
     ]
     # A row is data when a recognized or kept column has something: a pre-numbered 序号
     # on an otherwise empty template row is not a record.
-    keep = pl.any_horizontal([_nonblank(c) for c in used]) if used else pl.lit(False)
+    keep = pl.any_horizontal([pl.col(c) for c in used]) if used else pl.lit(False)
+    mask = flags.select(keep.alias("keep"))["keep"]
     # A header repeated inside the table (pasted pages, print titles) is not a record.
-    repeats = pl.sum_horizontal(
-        [
-            (
-                _compact(f"c{ref.index}")
-                == normalize_header(header.headers[ref.index].split("/")[-1])
-            )
-            .fill_null(False)
-            .cast(pl.Int32)
-            for ref in columns.values()
-        ]
-    )
-    table = table.filter(keep & (repeats < min(MIN_HEADER_MATCHES, len(columns))))
+    probes = [(f"c{j}", raw) for j, raw in sorted(header.raw.items())][:MIN_HEADER_MATCHES]
+    if probes:
+        repeats = pl.sum_horizontal(
+            [
+                (pl.col(c).str.strip_chars() == raw).fill_null(False).cast(pl.Int32)
+                for c, raw in probes
+            ]
+        )
+        mask = mask & table.select((repeats < len(probes)).alias("r"))["r"]
+    table = table.filter(mask)
     data = table.select(
         [pl.col(f"c{ref.index}").alias(f) for f, ref in columns.items()] + ["excel_row"]
     )

@@ -320,7 +320,7 @@ def _read_text(data: bytes, name: str) -> SheetGrid:
 
 
 def parse_csv_text(text: str) -> pl.DataFrame:
-    """CSV text -> grid; ``excel_row`` is the record's first line number (1-based)."""
+    """CSV text -> grid; ``excel_row`` is the record number, as Excel shows the file."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return _blank_grid()
@@ -344,11 +344,9 @@ def parse_csv_text(text: str) -> pl.DataFrame:
         quote_char='"',
         infer_schema=False,
     )
-    line_numbers = _record_line_numbers(lines, delimiter) if '"' in text else None
-    if line_numbers is not None and len(line_numbers) == frame.height:
-        frame = frame.with_columns(pl.Series("excel_row", line_numbers, dtype=pl.Int32))
-    else:
-        frame = frame.with_row_index("excel_row", offset=1)
+    # Excel opens a CSV with a quoted multi-line field ("受理\n日期") as one row, so the
+    # row the coordinator sees is the record number, not the physical line number.
+    frame = frame.with_row_index("excel_row", offset=1)
     # An empty CSV field is an empty cell, as in Excel.
     frame = frame.with_columns(
         [
@@ -365,15 +363,3 @@ def _sniff_delimiter(sample: str) -> str:
     counts = {d: sum(line.count(d) for line in first_lines) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _record_line_numbers(lines: list[str], delimiter: str) -> list[int] | None:
-    """First line of each record when quoted fields span lines (rare: notes, summaries)."""
-    starts: list[int] = []
-    in_quotes = False
-    for number, line in enumerate(lines, start=1):
-        if not in_quotes:
-            starts.append(number)
-        if line.count('"') % 2:
-            in_quotes = not in_quotes
-    return starts

@@ -114,9 +114,9 @@ def test_csv_encodings_and_line_numbers(tmp_path: Path, encoding: str, bom: byte
     assert grid.cells.height == 5
 
 
-def test_csv_quoted_multiline_keeps_record_start_line() -> None:
+def test_csv_quoted_multiline_is_one_excel_row() -> None:
     cells = parse_csv_text('a,b\n1,"第一行\n第二行"\n2,x\n')
-    assert cells["excel_row"].to_list() == [1, 2, 4]
+    assert cells["excel_row"].to_list() == [1, 2, 3]
     assert cells["c1"].to_list() == ["b", "第一行\n第二行", "x"]
 
 
