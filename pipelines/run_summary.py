@@ -23,7 +23,7 @@ _COUNTS = {
 def warehouse_counts(p: Paths) -> dict[str, int]:
     con = connect(p.warehouse_db, read_only=True)
     try:
-        return {label: con.sql(sql).fetchone()[0] for label, sql in _COUNTS.items()}  # type: ignore[index]
+        return {label: con.execute(sql).fetchone()[0] for label, sql in _COUNTS.items()}  # type: ignore[index]
     finally:
         con.close()
 

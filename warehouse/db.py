@@ -25,3 +25,19 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if not read_only:
         ensure_schema(con)
     return con
+
+
+def execute_script(
+    con: duckdb.DuckDBPyConnection, path: Path, params: dict[str, object] | None = None
+) -> None:
+    """Run a multi-statement SQL file. DuckDB binds parameters only to a single statement,
+    so statements run one by one, each with the parameters it names."""
+    text = path.read_text(encoding="utf-8")
+    for statement in (s.strip() for s in text.split(";\n")):
+        body = "\n".join(
+            line for line in statement.splitlines() if not line.lstrip().startswith("--")
+        ).strip()
+        if not body:
+            continue
+        named = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+        con.execute(body, named) if named else con.execute(body)

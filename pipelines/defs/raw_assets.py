@@ -1,7 +1,5 @@
 """Raw layer assets: the inbox's files registered and landed as text in DuckDB."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource

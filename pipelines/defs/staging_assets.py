@@ -1,7 +1,5 @@
 """Staging layer assets: typed, normalized register rows; errors quarantined, not dropped."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg
@@ -11,6 +9,7 @@ from pipelines.ingest.staging_load import stage_pending
 
 STAGING_DISPUTES = dg.AssetKey(["staging", "disputes"])
 STAGING_PETITIONS = dg.AssetKey(["staging", "petitions"])
+STAGING_PARTIES = dg.AssetKey(["staging", "parties"])
 
 
 @dg.multi_asset(
@@ -35,6 +34,16 @@ STAGING_PETITIONS = dg.AssetKey(["staging", "petitions"])
                 "grain: file x sheet x Excel row; parties in staging.parties."
             ),
         ),
+        dg.AssetSpec(
+            STAGING_PARTIES,
+            deps=[dg.AssetKey(["raw", "registers"])],
+            group_name="staging",
+            kinds={"duckdb", "polars"},
+            description=(
+                "One row per party (当事人 / 信访人) of a staged row, in the order the cell "
+                "lists them (party_index 0 = the key party); raw PII, never published."
+            ),
+        ),
     ],
 )
 def staging_registers(
@@ -52,10 +61,15 @@ def staging_registers(
                 "disputes": "select count(*) from staging.disputes",
                 "petitions": "select count(*) from staging.petitions",
                 "quarantined": "select count(*) from quality.quarantined_rows",
+                "parties": "select count(*) from staging.parties",
             }.items()
         }
     context.log.info(f"staged this run: {summary.metadata()}")
-    for key, name in ((STAGING_DISPUTES, "disputes"), (STAGING_PETITIONS, "petitions")):
+    for key, name in (
+        (STAGING_DISPUTES, "disputes"),
+        (STAGING_PETITIONS, "petitions"),
+        (STAGING_PARTIES, "parties"),
+    ):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={

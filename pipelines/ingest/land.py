@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, extract_file
 from pipelines.ingest.fields import FIELDS
+from warehouse.db import execute_script
 
 SQL_DIR = Path(__file__).parent / "sql"
 SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
@@ -201,7 +202,7 @@ def _insert_sheets(con: duckdb.DuckDBPyConnection, ef: ExtractedFile) -> None:
 
 
 def resolve_supersession(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SQL_DIR / "supersede.sql").read_text(encoding="utf-8"))
+    execute_script(con, SQL_DIR / "supersede.sql")
 
 
 def ingest_inbox(

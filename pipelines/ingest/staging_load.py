@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+from warehouse.db import execute_script
 
 SQL_DIR = Path(__file__).parent / "sql"
 _RULE_SOURCES = (
@@ -131,8 +132,7 @@ def _issue_records(
 def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
     """Stage every loaded sheet not staged under the current rules; forget stale ones."""
     version = rules_version()
-    con.execute((SQL_DIR / "forget_unstaged.sql").read_text(encoding="utf-8"),
-                {"rules_version": version})
+    execute_script(con, SQL_DIR / "forget_unstaged.sql", {"rules_version": version})
     summary = StagingSummary()
     for sheet in _pending_sheets(con):
         columns = json.loads(sheet["columns_json"] or "{}")
