@@ -28,12 +28,14 @@ from pipelines.samples.writers import file_bytes, mtime_for, write
 __all__ = ["generate_samples"]
 
 
-def _resubmission_target(world: World, styles: dict[str, Style]) -> tuple[TownshipInfo, int] | None:
+def _resubmission_target(
+    world: World, styles: dict[tuple[str, str], Style]
+) -> tuple[TownshipInfo, int] | None:
     """The township-month whose dispute register is sent twice (first with errors)."""
     if world.months < 3:
         return None
     for t in world.townships:
-        s = styles[t.code]
+        s = styles[t.code, "dispute"]
         if s.fmt == "xlsx" and not s.quarterly:
             return t, world.months // 2
     return None
@@ -57,8 +59,18 @@ def generate_samples(
     out_dir = Path(out_dir)
     inbox, truth = out_dir / "inbox", out_dir / "truth"
     world = build_world(seed=seed, start=start, months=months, townships=townships)
-    styles = {t.code: township_style(seed, t.index, t.code, t.has_case_no, t.has_petition_no)
-              for t in world.townships}
+    styles = {
+        (t.code, template): township_style(
+            seed,
+            t.index,
+            t.code,
+            template,
+            t.has_case_no if template == "dispute" else t.has_petition_no,
+            links=t.has_case_no,
+        )
+        for t in world.townships
+        for template in ("dispute", "petition")
+    }
     lists = listings(world)
     plan = plan_warnings(world, lists, styles, seed)
     if not mess:
@@ -78,46 +90,88 @@ def generate_samples(
             for excel_row, row in sheet.data:
                 n += 1
                 expected = "superseded" if status == "superseded" else row.expected
-                rows_rows.append({"file": spec.path, "sheet": sheet.name,
-                                  "excel_row": excel_row, "template": spec.template,
-                                  "expected": expected})
+                rows_rows.append(
+                    {
+                        "file": spec.path,
+                        "sheet": sheet.name,
+                        "excel_row": excel_row,
+                        "template": spec.template,
+                        "expected": expected,
+                    }
+                )
                 if status == "loaded":
                     for f, rule, severity in row.issues:
-                        issue_rows.append({"file": spec.path, "sheet": sheet.name,
-                                           "excel_row": excel_row, "field": f, "rule": rule,
-                                           "severity": severity})
-        files_rows.append({"file": spec.path, "expected_status": status, "reason_kind": "",
-                           "township_code": spec.township_code, "template": spec.template,
-                           "period": spec.period.isoformat(), "data_rows": n})
+                        issue_rows.append(
+                            {
+                                "file": spec.path,
+                                "sheet": sheet.name,
+                                "excel_row": excel_row,
+                                "field": f,
+                                "rule": rule,
+                                "severity": severity,
+                            }
+                        )
+        files_rows.append(
+            {
+                "file": spec.path,
+                "expected_status": status,
+                "reason_kind": "",
+                "township_code": spec.township_code,
+                "template": spec.template,
+                "period": spec.period.isoformat(),
+                "data_rows": n,
+            }
+        )
 
     resub = _resubmission_target(world, styles) if mess else None
     for t in world.townships:
-        style = styles[t.code]
-        chunks = ([list(range(i, min(i + 3, months))) for i in range(0, months, 3)]
-                  if style.quarterly else [[k] for k in range(months)])
         for template in ("dispute", "petition"):
+            style = styles[t.code, template]
+            chunks = (
+                [list(range(i, min(i + 3, months))) for i in range(0, months, 3)]
+                if style.quarterly
+                else [[k] for k in range(months)]
+            )
             for ks in chunks:
                 noise = None if mess else 0
                 if resub and resub == (t, ks[0]) and template == "dispute":
-                    early = build_register(world, t, style, template, ks, lists, renderer,
-                                           noise=3, variant=":first")
+                    early = build_register(
+                        world, t, style, template, ks, lists, renderer, noise=3, variant=":first"
+                    )
                     early.report_date = early.report_date.replace(day=1)
                     emit(early, "superseded")
-                    spec = build_register(world, t, style, template, ks, lists, renderer,
-                                          noise=0, report_shift=6, suffix="（更正）")
+                    spec = build_register(
+                        world,
+                        t,
+                        style,
+                        template,
+                        ks,
+                        lists,
+                        renderer,
+                        noise=0,
+                        report_shift=6,
+                        suffix="（更正）",
+                    )
                 else:
-                    spec = build_register(world, t, style, template, ks, lists, renderer,
-                                          noise=noise)
+                    spec = build_register(
+                        world, t, style, template, ks, lists, renderer, noise=noise
+                    )
                 emit(spec)
 
     if mess:
         for b in broken_files(world, styles, renderer):
             write(inbox, b.path, b.data, mtime_for(b.report_date))
-            files_rows.append({"file": b.path, "expected_status": "rejected",
-                               "reason_kind": b.reason_kind, "township_code": b.township_code,
-                               "template": b.template,
-                               "period": b.period.isoformat() if b.period else "",
-                               "data_rows": 0})
+            files_rows.append(
+                {
+                    "file": b.path,
+                    "expected_status": "rejected",
+                    "reason_kind": b.reason_kind,
+                    "township_code": b.township_code,
+                    "template": b.template,
+                    "period": b.period.isoformat() if b.period else "",
+                    "data_rows": 0,
+                }
+            )
 
     files_rows.sort(key=lambda r: r["file"])
     truth_mod.write_csv(truth / "files.csv", files_rows, truth_mod.FILES_COLUMNS)
@@ -125,7 +179,9 @@ def generate_samples(
     truth_mod.write_csv(truth / "issues.csv", issue_rows, truth_mod.ISSUES_COLUMNS)
     counts = truth_mod.write_figures(truth, world)
     summary = {
-        "seed": seed, "start": world.start.isoformat(), "months": months,
+        "seed": seed,
+        "start": world.start.isoformat(),
+        "months": months,
         "as_of": world.as_of.isoformat(),
         "townships": [t.code for t in world.townships],
         "counts": {
@@ -134,14 +190,14 @@ def generate_samples(
             "staged_rows": sum(r["expected"] == "staged" for r in rows_rows),
             "quarantined_rows": sum(r["expected"] == "quarantined" for r in rows_rows),
             "issues": len(issue_rows),
-            "persons": len(world.persons), "cases": len(world.cases),
+            "persons": len(world.persons),
+            "cases": len(world.cases),
             "petition_events": len(world.events),
             **{f"truth_{k}": v for k, v in counts.items()},
         },
     }
     truth.mkdir(parents=True, exist_ok=True)
     (truth / "meta.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return summary | {"out_dir": str(out_dir)}
-
-

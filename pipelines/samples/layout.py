@@ -16,22 +16,75 @@ from pipelines.reference import load
 from pipelines.samples.mess import Cell
 
 DISPUTE_FIELDS = (
-    "case_no", "township", "village", "category", "party_name", "id_number", "phone",
-    "people_count", "summary", "found_date", "responsible_unit", "leader", "measures",
-    "status", "resolved_date", "risk_level", "remarks",
+    "case_no",
+    "township",
+    "village",
+    "category",
+    "party_name",
+    "id_number",
+    "phone",
+    "people_count",
+    "summary",
+    "found_date",
+    "responsible_unit",
+    "leader",
+    "measures",
+    "status",
+    "resolved_date",
+    "risk_level",
+    "remarks",
 )
 PETITION_FIELDS = (
-    "petition_no", "petition_date", "form", "party_name", "id_number", "phone",
-    "people_count", "township", "village", "content", "category", "level", "accepted_date",
-    "concluded_date", "is_extended", "linked_case_no", "meeting_date", "remarks",
+    "petition_no",
+    "petition_date",
+    "form",
+    "party_name",
+    "id_number",
+    "phone",
+    "people_count",
+    "township",
+    "village",
+    "content",
+    "category",
+    "level",
+    "accepted_date",
+    "concluded_date",
+    "is_extended",
+    "linked_case_no",
+    "meeting_date",
+    "remarks",
 )
 _OPTIONAL = {
-    "dispute": ("village", "people_count", "summary", "responsible_unit", "leader",
-                "measures", "risk_level", "remarks"),
+    "dispute": (
+        "village",
+        "people_count",
+        "summary",
+        "responsible_unit",
+        "leader",
+        "measures",
+        "risk_level",
+        "remarks",
+    ),
     "petition": ("village", "content", "remarks"),
 }
 _KEY_FIELDS = ("party_name", "found_date", "petition_date", "status", "form")
-FORMATS = {3: "xls", 10: "xls", 5: "csv-gb18030-bom", 13: "csv-gb18030", 15: "csv-utf8"}
+# Register habits are assigned by "slot": 2 x (township's position in the run) + 0 for the
+# dispute register, 1 for the petition register (two offices, two habits). The first six
+# slots cover every kind of mess, so a 3-township test world sees all of them.
+FORMATS = {
+    1: "csv-gb18030-bom",
+    3: "xls",
+    5: "csv-utf8",
+    13: "xls",
+    20: "csv-gb18030",
+    27: "csv-gb18030-bom",
+}
+QUARTERLY_SLOTS = frozenset({4, 22})
+NO_NUMBER_SLOTS = frozenset({3, 4, 10, 11, 24, 29})
+_TWO_ROW_SLOTS = frozenset({2, 9, 16, 25})
+_INSTRUCTION_SLOTS = frozenset({0, 15})
+_GENERIC_NAME_SLOTS = frozenset({2, 7, 19, 30})
+_SEQ_SLOTS = frozenset({4, 9, 10, 24})
 _DATE_MAIN_XL = ("date", "serial", "cn", "slash", "date", "iso", "dot")
 _DATE_MAIN_CSV = ("iso", "slash", "cn", "dot")
 
@@ -58,7 +111,7 @@ class Style:
     spacer: bool
     date_forms: tuple[str, ...]
     date_weights: tuple[int, ...]
-    columns: dict[str, list[Column]] = field(default_factory=dict)
+    columns: list[Column] = field(default_factory=list)
 
     @property
     def is_csv(self) -> bool:
@@ -79,14 +132,19 @@ def _decorate(rng: random.Random, fieldname: str, header: str, marks: dict[str, 
     return header
 
 
-def _columns(
-    rng: random.Random, template: str, index: int, style: Style, has_no: bool
-) -> list[Column]:
+def _columns(rng: random.Random, template: str, style: Style, has_no: bool) -> list[Column]:
     synonyms = load.header_synonyms()[template]
     fields = DISPUTE_FIELDS if template == "dispute" else PETITION_FIELDS
-    marks = {k: rng.random() < p for k, p in
-             (("fullwidth", 0.6), ("spaced", 0.3), ("newline", 0.3), ("required", 0.25),
-              ("star", 0.2))}
+    marks = {
+        k: rng.random() < p
+        for k, p in (
+            ("fullwidth", 0.6),
+            ("spaced", 0.3),
+            ("newline", 0.3),
+            ("required", 0.25),
+            ("star", 0.2),
+        )
+    }
     cols: list[Column] = []
     if style.seq_column:
         cols.append(Column("seq", "序号"))
@@ -104,45 +162,55 @@ def _columns(
             words = [party_word, party_word + "姓名", "姓名"]
         header = words[0] if rng.random() < 0.5 else rng.choice(words)
         if style.two_row_header and f in ("party_name", "id_number", "phone"):
-            child = {"party_name": "姓名", "id_number": rng.choice(("身份证号", "身份证号码")),
-                     "phone": "联系电话"}[f]
+            child = {
+                "party_name": "姓名",
+                "id_number": rng.choice(("身份证号", "身份证号码")),
+                "phone": "联系电话",
+            }[f]
             cols.append(Column(f, child, parent=party_word))
             continue
         cols.append(Column(f, _decorate(rng, f, header, marks)))
     return cols
 
 
-def township_style(seed: int, index: int, code: str, has_case_no: bool,
-                   has_petition_no: bool) -> Style:
-    """The register habits of one township (stable across months and subsets)."""
-    rng = random.Random(f"{seed}:{code}:style")
-    fmt = FORMATS.get(index, "xlsx")
+def slot(position: int, template: str) -> int:
+    return 2 * position + (0 if template == "dispute" else 1)
+
+
+def township_style(
+    seed: int, position: int, code: str, template: str, has_no: bool, links: bool
+) -> Style:
+    """The register habits of one township office (stable across months)."""
+    rng = random.Random(f"{seed}:{code}:{template}:style")
+    s = slot(position, template) % 34
+    fmt = FORMATS.get(s, "xlsx")
+    quarterly = s in QUARTERLY_SLOTS
+    if quarterly:
+        fmt = "xlsx"
     csv = fmt.startswith("csv")
     mains = _DATE_MAIN_CSV if csv else _DATE_MAIN_XL
-    main = mains[index % len(mains)]
+    main = mains[s % len(mains)]
     forms = tuple(dict.fromkeys((main, "cn", "slash", "iso", "md", "fw")))
     weights = tuple(80 if f == main else (4 if f == "fw" else 6) for f in forms)
     style = Style(
         fmt=fmt,
-        named_files=index % 4 != 1,
-        quarterly=index == 7,
-        instructions_sheet=index in (0, 9),
-        two_row_header=index in (1, 6, 12) and not csv,
-        multi_party=index % 2 == 0,
-        township_column=index % 3 != 0,
-        seq_column=index in (2, 14, 9, 16),
-        totals="合计" if index % 3 == 1 else ("小计" if index % 5 == 2 else None),
-        notes=index % 2 == 1,
-        spacer=index % 4 == 3,
+        named_files=s not in _GENERIC_NAME_SLOTS,
+        quarterly=quarterly,
+        instructions_sheet=s in _INSTRUCTION_SLOTS and not csv,
+        two_row_header=s in _TWO_ROW_SLOTS and not csv,
+        multi_party=(s // 2) % 2 == 0,
+        township_column=s % 3 != 0,
+        seq_column=s in _SEQ_SLOTS,
+        totals="合计" if s % 3 == 1 else ("小计" if s % 5 == 2 else None),
+        notes=s % 4 in (1, 2),
+        spacer=s % 4 == 3,
         date_forms=forms,
         date_weights=weights,
     )
-    style.columns["dispute"] = _columns(rng, "dispute", index, style, has_case_no)
-    style.columns["petition"] = _columns(rng, "petition", index, style, has_petition_no)
-    if not has_case_no:
-        style.columns["petition"] = [
-            c for c in style.columns["petition"] if c.field != "linked_case_no"
-        ]
+    cols = _columns(rng, template, style, has_no)
+    if not links:
+        cols = [c for c in cols if c.field != "linked_case_no"]
+    style.columns = cols
     return style
 
 
@@ -247,15 +315,32 @@ def place(
         tot[1] = ("s", f"共{len(rows)}件")
         if "people_count" in fields:
             total = sum(
-                int(c[1]) for row in rows
-                if (c := row.cells.get("people_count")) and c[0] == "n"
+                int(c[1]) for row in rows if (c := row.cells.get("people_count")) and c[0] == "n"
             )
             tot[fields.index("people_count")] = ("n", total)
         add(tot)
     if style.notes:
         add([None] * n)
-        add([("s", "填表说明：1.本表每月5日前报送县综治中心；2.日期填写到日；"
-                   "3.化解状态填写已化解、化解中或未化解。")] + [None] * (n - 1))
-        add([("s", "填表人：" + rng.choice(("张敏", "罗丽", "李强", "江华")) + "    审核人："
-                   + rng.choice(("黄伟", "林芳", "邱明")))] + [None] * (n - 1))
+        add(
+            [
+                (
+                    "s",
+                    "填表说明：1.本表每月5日前报送县综治中心；2.日期填写到日；"
+                    "3.化解状态填写已化解、化解中或未化解。",
+                )
+            ]
+            + [None] * (n - 1)
+        )
+        add(
+            [
+                (
+                    "s",
+                    "填表人："
+                    + rng.choice(("张敏", "罗丽", "李强", "江华"))
+                    + "    审核人："
+                    + rng.choice(("黄伟", "林芳", "邱明")),
+                )
+            ]
+            + [None] * (n - 1)
+        )
     return sheet

@@ -52,8 +52,13 @@ def blank(rng: random.Random, marks: float = 0.2) -> Cell:
 
 
 def date_cell(
-    d: date | None, period: date, forms: tuple[str, ...], weights: tuple[int, ...],
-    rng: random.Random, *, empty_marks: float = 0.1,
+    d: date | None,
+    period: date,
+    forms: tuple[str, ...],
+    weights: tuple[int, ...],
+    rng: random.Random,
+    *,
+    empty_marks: float = 0.1,
 ) -> Cell:
     """A date as the township writes it. "M月D日" is used only where the register's period
     gives the year back unambiguously (the date lies in the 11 months up to the period)."""

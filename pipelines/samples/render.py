@@ -80,7 +80,9 @@ def rendered_parties(case: Case, style: Style) -> list[int]:
     return case.parties if style.multi_party else case.parties[:1]
 
 
-def plan_warnings(world: World, lists: Listings, styles: dict[str, Style], seed: int) -> Plan:
+def plan_warnings(
+    world: World, lists: Listings, styles: dict[tuple[str, str], Style], seed: int
+) -> Plan:
     """Pick the rows whose sole party gets a corrupted ID or no phone.
 
     A person whose ID is corrupted appears in at least one other row, always with their
@@ -91,7 +93,7 @@ def plan_warnings(world: World, lists: Listings, styles: dict[str, Style], seed:
     total: dict[int, int] = {}
     sole: dict[int, list[Key]] = {}
     for t in world.townships:
-        style = styles[t.code]
+        style = styles[t.code, "dispute"]
         for k, cids in enumerate(lists.dispute[t.code]):
             for cid in cids:
                 parties = rendered_parties(world.cases[cid], style)
@@ -132,7 +134,7 @@ def plan_warnings(world: World, lists: Listings, styles: dict[str, Style], seed:
 class Renderer:
     """Renders world items (and noise rows) into DataRows for one world."""
 
-    def __init__(self, world: World, plan: Plan, styles: dict[str, Style]) -> None:
+    def __init__(self, world: World, plan: Plan, styles: dict[tuple[str, str], Style]) -> None:
         self.world = world
         self.plan = plan
         self.styles = styles
@@ -142,17 +144,17 @@ class Renderer:
         self.prefix = {c.township: c.case_no.split("-")[0] for c in world.cases}
 
     # -- parties ---------------------------------------------------------------------
-    def _parties(
-        self, pids: list[int], key: Key, rng: random.Random, row: DataRow
-    ) -> None:
+    def _parties(self, pids: list[int], key: Key, rng: random.Random, row: DataRow) -> None:
         persons = [self.world.persons[p] for p in pids]
         cells = row.cells
         if len(persons) > 1:
             cells["party_name"] = mess.text("、".join(p.name for p in persons))
             cells["id_number"] = mess.text(
-                "、".join(mess.id_text(rng, p.id18, p.old_form) for p in persons))
-            cells["phone"] = mess.text("、".join(
-                mess.phone_text(rng, p.mobile, None, True) for p in persons))
+                "、".join(mess.id_text(rng, p.id18, p.old_form) for p in persons)
+            )
+            cells["phone"] = mess.text(
+                "、".join(mess.phone_text(rng, p.mobile, None, True) for p in persons)
+            )
             return
         p = persons[0]
         cells["party_name"] = mess.text(p.name)
@@ -206,17 +208,21 @@ class Renderer:
             status = "unresolved"
         else:
             status = "in_progress"
-        yes_no = any("是否" in c.header for c in style.columns["dispute"] if c.field == "status")
+        yes_no = any("是否" in c.header for c in style.columns if c.field == "status")
         cells["status"] = mess.text(mess.status_word(rng, status, yes_no))
         if status == "resolved" and not case.resolved_known:
             cells["resolved_date"] = mess.blank(rng, 0.3)
             row.issues.append(("resolved_date", "resolved_without_date", "warning"))
         else:
             cells["resolved_date"] = self._date(
-                case.resolved if status == "resolved" else None, period, style, rng)
+                case.resolved if status == "resolved" else None, period, style, rng
+            )
         cells["risk_level"] = mess.text(mess.risk_word(rng, case.risk))
-        cells["remarks"] = (mess.text("重点关注") if case.risk == "high" and rng.random() < 0.5
-                            else mess.blank(rng, 0.1))
+        cells["remarks"] = (
+            mess.text("重点关注")
+            if case.risk == "high" and rng.random() < 0.5
+            else mess.blank(rng, 0.1)
+        )
         return row
 
     # -- petition --------------------------------------------------------------------
@@ -253,8 +259,9 @@ class Renderer:
             cells["is_extended"] = mess.text("是")
         else:
             cells["is_extended"] = mess.text("否") if rng.random() < 0.5 else mess.EMPTY
-        cells["linked_case_no"] = (mess.text(ev.linked_case_no) if ev.linked_case_no
-                                   else mess.blank(rng, 0.3))
+        cells["linked_case_no"] = (
+            mess.text(ev.linked_case_no) if ev.linked_case_no else mess.blank(rng, 0.3)
+        )
         cells["meeting_date"] = self._date(known(ev.meeting), period, style, rng)
         cells["remarks"] = mess.blank(rng, 0.1)
         return row
@@ -265,12 +272,20 @@ class Renderer:
             birth = date(rng.randint(1950, 1999), rng.randint(1, 12), rng.randint(1, 28))
             id18 = idcards.make_id(rng, birth, rng.random() < 0.5)
             mobile = "13" + f"{rng.randrange(10**9):09d}"
-            if (id18 not in self.world_ids and mobile not in self.world_phones
-                    and idcards.is_valid(id18)):
+            if (
+                id18 not in self.world_ids
+                and mobile not in self.world_phones
+                and idcards.is_valid(id18)
+            ):
                 return names.person_name(rng), id18, mobile
 
     def noise_row(
-        self, template: str, kind: str, k: int, t: TownshipInfo, style: Style,
+        self,
+        template: str,
+        kind: str,
+        k: int,
+        t: TownshipInfo,
+        style: Style,
         rng: random.Random,
     ) -> DataRow:
         """A row with exactly one blocking error (`kind`), otherwise clean."""
@@ -295,16 +310,24 @@ class Renderer:
         before = d - timedelta(days=rng.randint(1, 4))
         row = DataRow(cells={}, expected="quarantined", issues=[issue])
         cells = row.cells
-        cells.update(party_name=mess.text(name), id_number=mess.text(id18),
-                     phone=mess.text(mobile), township=self._township(t, rng),
-                     village=mess.text(rng.choice(t.villages)))
+        cells.update(
+            party_name=mess.text(name),
+            id_number=mess.text(id18),
+            phone=mess.text(mobile),
+            township=self._township(t, rng),
+            village=mess.text(rng.choice(t.villages)),
+        )
         if template == "dispute":
             cells.update(
                 case_no=mess.text(f"{self.prefix.get(t.code, 'ZZ')}-{period.year}-9{n:03d}"),
-                category=mess.text("邻里纠纷"), people_count=("n", 2),
-                summary=mess.text("因排水沟堵塞引发争执"), found_date=key_cell,
-                responsible_unit=mess.text(f"{t.name}司法所"), leader=mess.text(name[:1] + "明"),
-                measures=mess.text("调解"), risk_level=mess.text("低"),
+                category=mess.text("邻里纠纷"),
+                people_count=("n", 2),
+                summary=mess.text("因排水沟堵塞引发争执"),
+                found_date=key_cell,
+                responsible_unit=mess.text(f"{t.name}司法所"),
+                leader=mess.text(name[:1] + "明"),
+                measures=mess.text("调解"),
+                risk_level=mess.text("低"),
             )
             if kind == "order":
                 cells["status"] = mess.text("已化解")
@@ -313,9 +336,12 @@ class Renderer:
                 cells["status"] = mess.text("化解中")
         else:
             cells.update(
-                petition_no=mess.text(f"XF{period.year}9{n:03d}"), petition_date=key_cell,
-                form=mess.text("来访"), people_count=("n", 1),
-                content=mess.text("反映道路硬化问题"), category=mess.text("其他"),
+                petition_no=mess.text(f"XF{period.year}9{n:03d}"),
+                petition_date=key_cell,
+                form=mess.text("来访"),
+                people_count=("n", 1),
+                content=mess.text("反映道路硬化问题"),
+                category=mess.text("其他"),
                 level=mess.text("本县"),
             )
             if kind == "order":
@@ -342,8 +368,14 @@ _TITLE = {"dispute": "矛盾纠纷排查化解台账", "petition": "信访事项
 _UNIT = {"dispute": "综治中心", "petition": "信访办"}
 
 
-def _file_name(t: TownshipInfo, style: Style, template: str, periods: list[date],
-               suffix: str) -> str:
+def _file_name(
+    t: TownshipInfo,
+    style: Style,
+    template: str,
+    periods: list[date],
+    suffix: str,
+    first_period: date,
+) -> str:
     p = periods[0]
     y, m = p.year, p.month
     alias = t.aliases[0] if t.aliases else t.name
@@ -354,7 +386,9 @@ def _file_name(t: TownshipInfo, style: Style, template: str, periods: list[date]
         if len(periods) < 3:
             stem += f"({periods[0].month}-{periods[-1].month}月)"
     elif not style.named_files:
-        stem = ("台账" if template == "dispute" else "信访台账") + f"({t.index})"
+        # A download counter, not a township: unique so names never collide.
+        n = month_index(periods[0], first_period) * 100 + t.index + 1
+        stem = ("台账" if template == "dispute" else "信访台账") + f"({n})"
     else:
         stem = (
             f"{t.name}{y}年{m}月{_TITLE[template]}",
@@ -384,7 +418,7 @@ def build_register(
     seed = world.seed
     sheets: list[SheetSpec] = []
     report = world.periods[ks[0]]
-    columns = style.columns[template]
+    columns = style.columns
     no_numbers = not (t.has_petition_no if template == "petition" else t.has_case_no)
     for k in ks:
         period = world.periods[k]
@@ -400,19 +434,23 @@ def build_register(
                 # The same petition typed twice: dedup on (person, date, form) folds it.
                 i = rng.randrange(len(rows))
                 rows.insert(i + 1, DataRow(dict(rows[i].cells), "staged", list(rows[i].issues)))
-        n_noise = noise if noise is not None else (
-            rng.choice((1, 1, 2)) if rng.random() < 0.25 else 0)
+        n_noise = (
+            noise if noise is not None else (rng.choice((1, 1, 2)) if rng.random() < 0.25 else 0)
+        )
         for _ in range(n_noise):
             kind = rng.choice(NOISE_KINDS)
             row = renderer.noise_row(template, kind, k, t, style, rng)
             rows.insert(rng.randint(0, len(rows)), row)
-        report = (month_end(period) + timedelta(days=rng.randint(1, 4) + report_shift))
+        report = month_end(period) + timedelta(days=rng.randint(1, 4) + report_shift)
         title = [f"{t.name}{period.year}年{period.month}月{_TITLE[template]}"]
         if rng.random() < 0.3:
-            title.append(f"（{period.year}年{period.month}月1日至{period.month}月"
-                         f"{month_end(period).day}日）")
-        info = (f"填报单位：{t.name}{_UNIT[template]}      "
-                f"填报日期：{report.year}年{report.month}月{report.day}日")
+            title.append(
+                f"（{period.year}年{period.month}月1日至{period.month}月{month_end(period).day}日）"
+            )
+        info = (
+            f"填报单位：{t.name}{_UNIT[template]}      "
+            f"填报日期：{report.year}年{report.month}月{report.day}日"
+        )
         if style.quarterly:
             name = f"{period.month}月"
         elif style.is_csv:
@@ -421,15 +459,28 @@ def build_register(
             name = rng.choice(("Sheet1", f"{period.month}月", f"{period.year}年{period.month}月"))
         sheets.append(place(name, columns, title, info, rows, style, rng))
     if style.instructions_sheet and not style.is_csv:
-        sheets.insert(0, text_sheet("填表说明", [
-            "填表说明",
-            "1.本台账每月5日前报送县综治中心、县信访局。",
-            "2.日期统一填写为年月日；身份证号请设置为文本格式。",
-            "3.化解状态：已化解、化解中、未化解。",
-        ]))
+        sheets.insert(
+            0,
+            text_sheet(
+                "填表说明",
+                [
+                    "填表说明",
+                    "1.本台账每月5日前报送县综治中心、县信访局。",
+                    "2.日期统一填写为年月日；身份证号请设置为文本格式。",
+                    "3.化解状态：已化解、化解中、未化解。",
+                ],
+            ),
+        )
     periods = [world.periods[k] for k in ks]
-    path = _file_name(t, style, template, periods, suffix)
+    path = _file_name(t, style, template, periods, suffix, world.start)
     if style.is_csv:
         sheets[0].name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return FileSpec(path=path, fmt=style.fmt, sheets=sheets, report_date=report,
-                    township_code=t.code, template=template, period=periods[0])
+    return FileSpec(
+        path=path,
+        fmt=style.fmt,
+        sheets=sheets,
+        report_date=report,
+        township_code=t.code,
+        template=template,
+        period=periods[0],
+    )

@@ -17,16 +17,41 @@ from pathlib import Path
 from pipelines.samples.world import LEVELS, World, month_index
 
 TOWNSHIP_MONTHLY_COLUMNS = (
-    "month", "township_code", "township_name", "new_cases", "resolved_cases", "open_cases",
-    "resolution_rate", "petition_batches", "petition_persons", "yoy_batches_pct",
-    "yoy_persons_pct", "timely_acceptance_rate", "on_time_conclusion_rate",
-    "one_time_resolution_rate", "first_visit_meeting_rate", "group_petitions",
+    "month",
+    "township_code",
+    "township_name",
+    "new_cases",
+    "resolved_cases",
+    "open_cases",
+    "resolution_rate",
+    "petition_batches",
+    "petition_persons",
+    "yoy_batches_pct",
+    "yoy_persons_pct",
+    "timely_acceptance_rate",
+    "on_time_conclusion_rate",
+    "one_time_resolution_rate",
+    "first_visit_meeting_rate",
+    "group_petitions",
     "escalated_petitions",
 )
 _COUNTERS = (
-    "new", "resolved", "found_resolved", "open", "batches", "persons", "timely_num",
-    "timely_den", "ontime_num", "ontime_den", "onetime_num", "onetime_den", "meet_num",
-    "meet_den", "group", "escalated",
+    "new",
+    "resolved",
+    "found_resolved",
+    "open",
+    "batches",
+    "persons",
+    "timely_num",
+    "timely_den",
+    "ontime_num",
+    "ontime_den",
+    "onetime_num",
+    "onetime_den",
+    "meet_num",
+    "meet_den",
+    "group",
+    "escalated",
 )
 
 
@@ -108,22 +133,32 @@ def compute(world: World) -> dict[str, list[dict]]:
             cell["onetime_den"] += 1
             cell["onetime_num"] += len(evs) == 1
         cell["meet_den"] += 1
-        cell["meet_num"] += (first.meeting is not None
-                             and 0 <= (first.meeting - first.day).days <= 7)
+        cell["meet_num"] += first.meeting is not None and 0 <= (first.meeting - first.day).days <= 7
 
     township_rows = []
     for m, period in enumerate(world.periods):
         for t in world.townships:
             c = cells[t.code, m]
             prev = cells[t.code, m - 12] if m >= 12 else None
-            township_rows.append(_row(
-                {"month": period.isoformat(), "township_code": t.code, "township_name": t.name},
-                c, prev))
+            township_rows.append(
+                _row(
+                    {"month": period.isoformat(), "township_code": t.code, "township_name": t.name},
+                    c,
+                    prev,
+                )
+            )
     category_rows = [
-        {"month": world.periods[m].isoformat(), "township_code": code, "category": name,
-         "new_cases": v[0], "resolved_cases": v[1], "petition_batches": v[2],
-         "petition_persons": v[3]}
-        for (m, code, name), v in sorted(cat.items()) if any(v)
+        {
+            "month": world.periods[m].isoformat(),
+            "township_code": code,
+            "category": name,
+            "new_cases": v[0],
+            "resolved_cases": v[1],
+            "petition_batches": v[2],
+            "petition_persons": v[3],
+        }
+        for (m, code, name), v in sorted(cat.items())
+        if any(v)
     ]
     county_rows = _county(world, cells)
     return {
@@ -137,16 +172,20 @@ def compute(world: World) -> dict[str, list[dict]]:
 
 def _row(head: dict, c: dict[str, int], prev: dict[str, int] | None) -> dict:
     return head | {
-        "new_cases": c["new"], "resolved_cases": c["resolved"], "open_cases": c["open"],
+        "new_cases": c["new"],
+        "resolved_cases": c["resolved"],
+        "open_cases": c["open"],
         "resolution_rate": rate(c["found_resolved"], c["new"]),
-        "petition_batches": c["batches"], "petition_persons": c["persons"],
+        "petition_batches": c["batches"],
+        "petition_persons": c["persons"],
         "yoy_batches_pct": yoy(c["batches"], prev["batches"] if prev else None),
         "yoy_persons_pct": yoy(c["persons"], prev["persons"] if prev else None),
         "timely_acceptance_rate": rate(c["timely_num"], c["timely_den"]),
         "on_time_conclusion_rate": rate(c["ontime_num"], c["ontime_den"]),
         "one_time_resolution_rate": rate(c["onetime_num"], c["onetime_den"]),
         "first_visit_meeting_rate": rate(c["meet_num"], c["meet_den"]),
-        "group_petitions": c["group"], "escalated_petitions": c["escalated"],
+        "group_petitions": c["group"],
+        "escalated_petitions": c["escalated"],
     }
 
 
@@ -206,17 +245,22 @@ def _repeat_rows(world: World, matters: dict[tuple, list]) -> list[dict]:
         for e in evs:
             per_matter[e.matter].add(e.day)
         repeat_matters = sum(1 for ds in per_matter.values() if len(ds) >= 2)
-        rows.append({
-            "id_number": person.id18, "name": person.name, "petition_events": len(evs),
-            "matters": len(per_matter), "repeat_matters": repeat_matters,
-            "first_petition_date": min(e.day for e in evs).isoformat(),
-            "last_petition_date": max(e.day for e in evs).isoformat(),
-            "highest_level": LEVELS[max(LEVELS.index(e.level) for e in evs)],
-            "group_events": sum(e.people_count >= 5 for e in evs),
-            "open_matters": sum(not latest_concluded[k] for k in per_matter),
-            "is_repeat": str(repeat_matters > 0).lower(),
-            "is_escalated": str(any(e.level != "county" for e in evs)).lower(),
-        })
+        rows.append(
+            {
+                "id_number": person.id18,
+                "name": person.name,
+                "petition_events": len(evs),
+                "matters": len(per_matter),
+                "repeat_matters": repeat_matters,
+                "first_petition_date": min(e.day for e in evs).isoformat(),
+                "last_petition_date": max(e.day for e in evs).isoformat(),
+                "highest_level": LEVELS[max(LEVELS.index(e.level) for e in evs)],
+                "group_events": sum(e.people_count >= 5 for e in evs),
+                "open_matters": sum(not latest_concluded[k] for k in per_matter),
+                "is_repeat": str(repeat_matters > 0).lower(),
+                "is_escalated": str(any(e.level != "county" for e in evs)).lower(),
+            }
+        )
     return rows
 
 
@@ -232,13 +276,17 @@ def _overdue_rows(world: World) -> list[dict]:
         else:
             stage, deadline = "conclusion", e.accepted + timedelta(days=_limit(e.extended))
         if deadline < as_of + timedelta(days=7):
-            rows.append({
-                "township_code": e.township,
-                "petition_no": e.petition_no if e.township in numbered else "",
-                "id_number": world.persons[e.pid].id18,
-                "petition_date": e.day.isoformat(), "stage": stage,
-                "deadline": deadline.isoformat(), "days_overdue": (as_of - deadline).days,
-            })
+            rows.append(
+                {
+                    "township_code": e.township,
+                    "petition_no": e.petition_no if e.township in numbered else "",
+                    "id_number": world.persons[e.pid].id18,
+                    "petition_date": e.day.isoformat(),
+                    "stage": stage,
+                    "deadline": deadline.isoformat(),
+                    "days_overdue": (as_of - deadline).days,
+                }
+            )
     return rows
 
 
@@ -251,15 +299,47 @@ def write_csv(path: Path, rows: list[dict], columns: tuple[str, ...] | list[str]
 
 
 COUNTY_COLUMNS = ("year",) + TOWNSHIP_MONTHLY_COLUMNS[3:] + ("repeat_petitioners",)
-CATEGORY_COLUMNS = ("month", "township_code", "category", "new_cases", "resolved_cases",
-                    "petition_batches", "petition_persons")
-REPEAT_COLUMNS = ("id_number", "name", "petition_events", "matters", "repeat_matters",
-                  "first_petition_date", "last_petition_date", "highest_level",
-                  "group_events", "open_matters", "is_repeat", "is_escalated")
-OVERDUE_COLUMNS = ("township_code", "petition_no", "id_number", "petition_date", "stage",
-                   "deadline", "days_overdue")
-FILES_COLUMNS = ("file", "expected_status", "reason_kind", "township_code", "template",
-                 "period", "data_rows")
+CATEGORY_COLUMNS = (
+    "month",
+    "township_code",
+    "category",
+    "new_cases",
+    "resolved_cases",
+    "petition_batches",
+    "petition_persons",
+)
+REPEAT_COLUMNS = (
+    "id_number",
+    "name",
+    "petition_events",
+    "matters",
+    "repeat_matters",
+    "first_petition_date",
+    "last_petition_date",
+    "highest_level",
+    "group_events",
+    "open_matters",
+    "is_repeat",
+    "is_escalated",
+)
+OVERDUE_COLUMNS = (
+    "township_code",
+    "petition_no",
+    "id_number",
+    "petition_date",
+    "stage",
+    "deadline",
+    "days_overdue",
+)
+FILES_COLUMNS = (
+    "file",
+    "expected_status",
+    "reason_kind",
+    "township_code",
+    "template",
+    "period",
+    "data_rows",
+)
 ROWS_COLUMNS = ("file", "sheet", "excel_row", "template", "expected")
 ISSUES_COLUMNS = ("file", "sheet", "excel_row", "field", "rule", "severity")
 

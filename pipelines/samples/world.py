@@ -20,28 +20,80 @@ from datetime import date, timedelta
 
 from pipelines.reference import load
 from pipelines.samples import idcards, names
+from pipelines.samples.layout import NO_NUMBER_SLOTS, slot
 
 LEVELS = ("county", "city", "province", "capital")
 FORMS = ("online", "letter", "phone", "fax", "visit")
 _FORM_WEIGHTS = (30, 15, 17, 3, 35)
 _CATEGORY_WEIGHTS = {
-    "婚姻家庭": 14, "邻里纠纷": 18, "土地山林": 20, "征地拆迁": 6, "劳动社保": 9,
-    "医疗卫生": 3, "交通事故": 6, "物业管理": 3, "合同债务": 10, "环境保护": 3,
-    "涉法涉诉": 3, "其他": 5,
+    "婚姻家庭": 14,
+    "邻里纠纷": 18,
+    "土地山林": 20,
+    "征地拆迁": 6,
+    "劳动社保": 9,
+    "医疗卫生": 3,
+    "交通事故": 6,
+    "物业管理": 3,
+    "合同债务": 10,
+    "环境保护": 3,
+    "涉法涉诉": 3,
+    "其他": 5,
 }
 # Category words no vocab list knows: rendered for a few 其他 cases (category_unknown).
 UNKNOWN_CATEGORY_WORDS = ("水利设施纠纷", "宗族祠堂纠纷", "殡葬习俗纠纷", "电商消费纠纷")
 _MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
-    "153", "155", "157", "158", "159", "166", "173", "176", "177", "180", "181", "182",
-    "183", "185", "186", "187", "188", "189", "198", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "198",
+    "199",
 )
 # Pinyin initials for the case-number prefix; other counties fall back to "ZZ".
 _CASE_PREFIX = {
-    "莲峰镇": "LF", "北团镇": "BT", "姑田镇": "GT", "朋口镇": "PK", "莒溪镇": "JX",
-    "新泉镇": "XQ", "庙前镇": "MQ", "文亨镇": "WH", "四堡镇": "SB", "林坊镇": "LK",
-    "隔川镇": "GC", "宣和镇": "XH", "揭乐乡": "JL", "塘前乡": "TQ", "罗坊乡": "LW",
-    "曲溪乡": "QX", "赖源乡": "LY",
+    "莲峰镇": "LF",
+    "北团镇": "BT",
+    "姑田镇": "GT",
+    "朋口镇": "PK",
+    "莒溪镇": "JX",
+    "新泉镇": "XQ",
+    "庙前镇": "MQ",
+    "文亨镇": "WH",
+    "四堡镇": "SB",
+    "林坊镇": "LK",
+    "隔川镇": "GC",
+    "宣和镇": "XH",
+    "揭乐乡": "JL",
+    "塘前乡": "TQ",
+    "罗坊乡": "LW",
+    "曲溪乡": "QX",
+    "赖源乡": "LY",
 }
 
 
@@ -114,7 +166,7 @@ class Event:
 
 @dataclass(slots=True)
 class TownshipInfo:
-    index: int  # position in the reference list: styles depend on it, not on the subset
+    index: int  # position in this run's township list: register habits follow it
     code: str
     name: str
     aliases: tuple[str, ...]
@@ -135,11 +187,6 @@ class World:
     persons: list[Person] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-
-
-# Reference indexes of townships whose registers have no 编号 / no 信访编号 column.
-NO_CASE_NO = frozenset({2, 7, 14})
-NO_PETITION_NO = frozenset({4, 8, 11})
 
 
 class _PersonPool:
@@ -211,12 +258,18 @@ def _category_word(rng: random.Random, category: str, vocab: dict) -> str:
 
 
 _SUMMARY = {
-    "婚姻家庭": "因赡养老人问题发生争执", "邻里纠纷": "因房屋滴水、通道问题引发纠纷",
-    "土地山林": "因山林权属界址不清引发纠纷", "征地拆迁": "对征收补偿标准有异议",
-    "劳动社保": "反映工程款、工资被拖欠", "医疗卫生": "对诊疗结果有异议",
-    "交通事故": "交通事故赔偿未达成一致", "物业管理": "对物业收费有异议",
-    "合同债务": "民间借贷到期未还", "环境保护": "反映养殖场污染",
-    "涉法涉诉": "对判决执行有异议", "其他": "其他矛盾纠纷",
+    "婚姻家庭": "因赡养老人问题发生争执",
+    "邻里纠纷": "因房屋滴水、通道问题引发纠纷",
+    "土地山林": "因山林权属界址不清引发纠纷",
+    "征地拆迁": "对征收补偿标准有异议",
+    "劳动社保": "反映工程款、工资被拖欠",
+    "医疗卫生": "对诊疗结果有异议",
+    "交通事故": "交通事故赔偿未达成一致",
+    "物业管理": "对物业收费有异议",
+    "合同债务": "民间借贷到期未还",
+    "环境保护": "反映养殖场污染",
+    "涉法涉诉": "对判决执行有异议",
+    "其他": "其他矛盾纠纷",
 }
 
 
@@ -284,11 +337,13 @@ def _simulate_cases(
                 people_count=max(n_parties, rng.choice((1, 2, 2, 3, 4, 6, 10))),
                 village=village,
                 summary=village + _SUMMARY[category],
-                unit=rng.choice((f"{t.name}司法所", f"{village}委会", f"{t.name}派出所",
-                                 f"{t.name}综治中心")),
+                unit=rng.choice(
+                    (f"{t.name}司法所", f"{village}委会", f"{t.name}派出所", f"{t.name}综治中心")
+                ),
                 leader=names.leader(rng),
-                measures=rng.choice(("调解", "多次上门调解", "依法引导诉讼", "联合调处",
-                                     "说服教育", "/")),
+                measures=rng.choice(
+                    ("调解", "多次上门调解", "依法引导诉讼", "联合调处", "说服教育", "/")
+                ),
             )
         )
 
@@ -437,9 +492,7 @@ def resolve_townships(selected: list[str] | None) -> list[load.Township]:
     out: list[load.Township] = []
     for s in selected:
         s = s.strip()
-        hit = next(
-            (t for t in ref if s in (t.code, t.code[-3:], t.name) or s in t.aliases), None
-        )
+        hit = next((t for t in ref if s in (t.code, t.code[-3:], t.name) or s in t.aliases), None)
         if hit is None:
             raise ValueError(f"unknown township: {s}")
         if hit not in out:
@@ -447,9 +500,7 @@ def resolve_townships(selected: list[str] | None) -> list[load.Township]:
     return sorted(out, key=lambda t: ref.index(t))
 
 
-def build_world(
-    *, seed: int, start: str, months: int, townships: list[str] | None = None
-) -> World:
+def build_world(*, seed: int, start: str, months: int, townships: list[str] | None = None) -> World:
     """Simulate the county for `months` months from `start` ("YYYY-MM")."""
     if months < 1:
         raise ValueError("months must be >= 1")
@@ -458,19 +509,28 @@ def build_world(
     periods = [add_months(first, i) for i in range(months)]
     end = month_end(periods[-1])
     as_of = add_months(periods[-1], 1).replace(day=load.county().get("register_due_day", 5))
-    ref = list(load.townships())
     infos = []
-    for t in resolve_townships(townships):
-        i = ref.index(t)
+    for i, t in enumerate(resolve_townships(townships)):
         infos.append(
             TownshipInfo(
-                index=i, code=t.code, name=t.name, aliases=t.aliases,
+                index=i,
+                code=t.code,
+                name=t.name,
+                aliases=t.aliases,
                 villages=names.villages(random.Random(f"{seed}:{t.code}:villages")),
-                has_case_no=i not in NO_CASE_NO, has_petition_no=i not in NO_PETITION_NO,
+                has_case_no=slot(i, "dispute") % 34 not in NO_NUMBER_SLOTS,
+                has_petition_no=slot(i, "petition") % 34 not in NO_NUMBER_SLOTS,
             )
         )
-    world = World(seed=seed, start=first, months=months, periods=periods, end=end,
-                  as_of=as_of, townships=infos)
+    world = World(
+        seed=seed,
+        start=first,
+        months=months,
+        periods=periods,
+        end=end,
+        as_of=as_of,
+        townships=infos,
+    )
     vocab = load.vocab()
     pool = _PersonPool(seed)
     used_case_keys: set = set()

@@ -41,16 +41,23 @@ def _covered(sheet: SheetSpec) -> set[tuple[int, int]]:
 
 def xlsx_bytes(spec: FileSpec) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
-    created = datetime(spec.report_date.year, spec.report_date.month, spec.report_date.day,
-                       9, 0, 0)
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    created = datetime(spec.report_date.year, spec.report_date.month, spec.report_date.day, 9, 0, 0)
     wb.set_properties({"created": created, "author": "综治中心"})
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14, "align": "center"}),
         "info": wb.add_format({"align": "left"}),
-        "header": wb.add_format({"bold": True, "border": 1, "text_wrap": True,
-                                 "align": "center", "valign": "vcenter"}),
+        "header": wb.add_format(
+            {"bold": True, "border": 1, "text_wrap": True, "align": "center", "valign": "vcenter"}
+        ),
     }
     date_fmt = wb.add_format({"num_format": _DATE_FORMATS[len(spec.path) % 3]})
     for sheet in spec.sheets:
@@ -74,8 +81,7 @@ def xlsx_bytes(spec: FileSpec) -> bytes:
                     if value != "":
                         ws.write_string(r, c, value, style)
                 elif kind == "d":
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day),
-                                      date_fmt)
+                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
                 else:
                     ws.write_number(r, c, value, style)
     wb.close()
@@ -86,8 +92,10 @@ def xls_bytes(spec: FileSpec) -> bytes:
     wb = xlwt.Workbook(encoding="utf-8")
     styles = {
         "title": xlwt.easyxf("font: bold on, height 280; align: horiz center"),
-        "header": xlwt.easyxf("font: bold on; align: wrap on, horiz center; "
-                              "borders: left thin, right thin, top thin, bottom thin"),
+        "header": xlwt.easyxf(
+            "font: bold on; align: wrap on, horiz center; "
+            "borders: left thin, right thin, top thin, bottom thin"
+        ),
     }
     plain = xlwt.Style.default_style
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
@@ -96,8 +104,14 @@ def xls_bytes(spec: FileSpec) -> bytes:
         covered = _covered(sheet)
         for r1, c1, r2, c2 in sheet.merges:
             value = sheet.rows[r1][c1]
-            ws.write_merge(r1, r2, c1, c2, value[1] if value else "",
-                           styles.get(sheet.styled.get(r1, ""), plain))
+            ws.write_merge(
+                r1,
+                r2,
+                c1,
+                c2,
+                value[1] if value else "",
+                styles.get(sheet.styled.get(r1, ""), plain),
+            )
         for r, row in enumerate(sheet.rows):
             style = styles.get(sheet.styled.get(r, ""), plain)
             for c, cell in enumerate(row):
