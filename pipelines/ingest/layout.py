@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import polars as pl
 
@@ -129,6 +129,12 @@ def template_keys() -> dict[str, list[str]]:
 
 
 def match_header(text: str | None, template: str) -> str | None:
+    """Canonical field for one header cell, or None (cached: cells repeat a lot)."""
+    return _match_header(text, template) if text else None
+
+
+@lru_cache(maxsize=65536)
+def _match_header(text: str, template: str) -> str | None:
     """Canonical field for one header cell, or None; tries the text without a trailing
     parenthetical too ("排查时间(年月日)")."""
     key = normalize_header(text)
@@ -240,17 +246,23 @@ def _double(
 
 def find_header(rows: Sequence[Sequence[str | None]]) -> _HeaderCandidate | None:
     """The first row (or row pair) matching >= 3 synonyms of one template."""
-    singles = [_single(r, i) for i, r in enumerate(rows)]
+    singles: dict[int, _HeaderCandidate] = {}
+
+    def single(i: int) -> _HeaderCandidate:
+        if i not in singles:
+            singles[i] = _single(rows[i], i)
+        return singles[i]
+
     for i in range(len(rows)):
-        one = singles[i]
-        if i + 1 < len(rows):
+        one = single(i)
+        if i + 1 < len(rows) and any(v and v.strip() for v in rows[i + 1]):
             two = _double(rows[i], rows[i + 1], i)
             # The pair must beat both rows alone: a title over a one-row header, or a
             # header over its first data row, is not a two-row header.
             if (
                 two.score >= MIN_HEADER_MATCHES
                 and two.score > one.score
-                and two.score > singles[i + 1].score
+                and two.score > single(i + 1).score
             ):
                 return two
         if one.score >= MIN_HEADER_MATCHES:
@@ -269,17 +281,10 @@ def _compact(col: str) -> pl.Expr:
     return pl.col(col).str.normalize("NFKC").str.replace_all(r"\s+", "")
 
 
-def _row_texts(frame: pl.DataFrame, cols: list[str]) -> list[str]:
-    """Each row's non-empty cells joined by a space (for titles and footers: few rows)."""
-    if frame.height == 0 or not cols:
-        return []
-    joined = frame.select(
-        pl.concat_str([pl.col(c).str.strip_chars() for c in cols], separator=" ", ignore_nulls=True)
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-        .alias("t")
-    )["t"]
-    return [t for t in joined.to_list() if t]
+def _line_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
+    """Each row's non-empty cells joined by a space (titles and footers: a few rows)."""
+    lines = (" ".join(_shown(v) for v in r if v and v.strip()) for r in rows)
+    return [line for line in lines if line]
 
 
 def find_table(grid: SheetGrid) -> TableLayout | None:
@@ -295,7 +300,6 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         return None
     excel_rows = head["excel_row"].to_list()
     header_rows = [int(excel_rows[i]) for i in header.rows]
-    last_header = header_rows[-1]
 
     letters = {j: column_letter(j) for j in header.headers}
     columns = {
@@ -309,8 +313,14 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         and normalize_header(text.split("/")[-1]) not in SEQUENCE_HEADERS
     }
 
-    body = cells.filter(pl.col("excel_row") > last_header)
-    # One pass over the body: which cells hold something, and which row ends the table.
+    # Rows are in sheet order, so positions slice the grid without a query.
+    body = cells.slice(header.rows[-1] + 1)
+    named_cols = [f"c{ref.index}" for ref in columns.values()] + [
+        f"c{ref.index}" for ref in extras.values()
+    ]
+    unnamed_cols = [c for c in cols if int(c[1:]) not in header.headers]
+    # One pass over the body: where the table ends, which rows hold a record, whether a row
+    # repeats the header (pasted pages, print titles), and which unnamed columns hold data.
     nonblank = {c: pl.col(c).str.contains(r"\S").fill_null(False) for c in cols}
     first = pl.coalesce([pl.when(nonblank[c]).then(pl.col(c)) for c in cols])
     filled = pl.sum_horizontal([nonblank[c].cast(pl.Int32) for c in cols])
@@ -319,39 +329,35 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         | (first.str.contains(_NOTE_ROW) & (filled == 1))
         | first.str.contains(_FOOTER_ROW)
     ).fill_null(False)
-    flags = body.select([stop.alias("_stop"), *(nonblank[c].alias(c) for c in cols)])
+    probes = [(f"c{j}", raw) for j, raw in sorted(header.raw.items())][:MIN_HEADER_MATCHES]
+    repeat = (
+        pl.all_horizontal(
+            [(pl.col(c).str.strip_chars() == raw).fill_null(False) for c, raw in probes]
+        )
+        if probes
+        else pl.lit(False)
+    )
+    # A pre-numbered 序号 on an otherwise empty template row is not a record.
+    keep = pl.any_horizontal([nonblank[c] for c in named_cols]) if named_cols else pl.lit(False)
+    flags = body.select(
+        stop.alias("_stop"),
+        (keep & ~repeat).alias("_keep"),
+        repeat.alias("_repeat"),
+        *(nonblank[c].alias(c) for c in unnamed_cols),
+    )
     stop_at = flags["_stop"].arg_true()
     n_table = int(stop_at[0]) if stop_at.len() else body.height
     end_row = int(body["excel_row"][n_table]) if n_table < body.height else None
-    table = body.head(n_table)
     flags = flags.head(n_table)
 
     # Unnamed columns with data under them are kept too (a header cell left blank).
-    named = set(header.headers)
-    for c in cols:
-        j = int(c[1:])
-        if j not in named and flags[c].any():
-            letter = column_letter(j)
-            extras[letter] = ColumnRef(j, letter, "")
-
-    used = [f"c{ref.index}" for ref in columns.values()] + [
-        f"c{ref.index}" for ref in extras.values()
-    ]
-    # A row is data when a recognized or kept column has something: a pre-numbered 序号
-    # on an otherwise empty template row is not a record.
-    keep = pl.any_horizontal([pl.col(c) for c in used]) if used else pl.lit(False)
-    mask = flags.select(keep.alias("keep"))["keep"]
-    # A header repeated inside the table (pasted pages, print titles) is not a record.
-    probes = [(f"c{j}", raw) for j, raw in sorted(header.raw.items())][:MIN_HEADER_MATCHES]
-    if probes:
-        repeats = pl.sum_horizontal(
-            [
-                (pl.col(c).str.strip_chars() == raw).fill_null(False).cast(pl.Int32)
-                for c, raw in probes
-            ]
-        )
-        mask = mask & table.select((repeats < len(probes)).alias("r"))["r"]
-    table = table.filter(mask)
+    mask = flags["_keep"]
+    for c in unnamed_cols:
+        if flags[c].any():
+            j = int(c[1:])
+            extras[column_letter(j)] = ColumnRef(j, column_letter(j), "")
+            mask = mask | (flags[c] & ~flags["_repeat"])
+    table = body.head(n_table).filter(mask)
     data = table.select(
         [pl.col(f"c{ref.index}").alias(f) for f, ref in columns.items()] + ["excel_row"]
     )
@@ -359,12 +365,11 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         [pl.col(f"c{ref.index}").alias(letter) for letter, ref in extras.items()] + ["excel_row"]
     )
 
-    above = cells.filter(pl.col("excel_row") < header_rows[0])
-    title_lines = _row_texts(above, cols)
+    title_lines = _line_texts(rows[: header.rows[0]])
     footer_lines: list[str] = []
     if end_row is not None:
-        footer = cells.filter(pl.col("excel_row") >= end_row).head(HEADER_SCAN_ROWS)
-        footer_lines = _row_texts(footer, cols)
+        footer = body.slice(n_table, HEADER_SCAN_ROWS).select(cols).rows()
+        footer_lines = _line_texts(footer)
     report_date_text = find_report_date_text(title_lines + footer_lines)
 
     scores = {

@@ -263,8 +263,9 @@ def _load_sheet(
     width = max(mapping.values()) + 1
     present = {f"c{a}": pl.col(src).cast(pl.Utf8) for src, a in mapping.items()}
     cols = [present.get(f"c{i}", pl.lit(None, dtype=pl.Utf8)).alias(f"c{i}") for i in range(width)]
-    cells = frame.select(cols).with_row_index("excel_row", offset=1)
-    return SheetGrid(name, visible, _finish(cells))
+    row_number = pl.int_range(1, pl.len() + 1, dtype=pl.Int32).alias("excel_row")
+    cells = frame.select([*cols, row_number])
+    return SheetGrid(name, visible, cells)
 
 
 def _finish(cells: pl.DataFrame) -> pl.DataFrame:
