@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pipelines import cli_analyst
 from pipelines.settings import paths
 
 app = typer.Typer(
@@ -43,6 +44,7 @@ def run(
         str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default today).")
     ] = None,
     workers: Annotated[int, typer.Option(help="Processes reading files in parallel.")] = 2,
+    log_level: Annotated[str, typer.Option(help="Dagster console log level.")] = "WARNING",
 ) -> None:
     """Run the nightly job in-process on INBOX and print a summary.
 
@@ -54,7 +56,9 @@ def run(
     if not inbox.is_dir():
         console.print(f"[red]Inbox folder not found: {inbox}[/red]")
         raise typer.Exit(2)
-    outcome = run_nightly(home=home, inbox=inbox, as_of=_as_of(as_of), workers=workers)
+    outcome = run_nightly(
+        home=home, inbox=inbox, as_of=_as_of(as_of), workers=workers, log_level=log_level
+    )
     print_run_summary(console, outcome)
     if not outcome.success:
         raise typer.Exit(1)
@@ -106,6 +110,9 @@ def demo(
     if not outcome.success:
         raise typer.Exit(1)
     print_where_to_look(console, p)
+
+
+cli_analyst.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
