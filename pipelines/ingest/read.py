@@ -279,13 +279,11 @@ def _blank_grid() -> pl.DataFrame:
 
 
 def _is_blank(cells: pl.DataFrame) -> bool:
+    """No cell with a visible character (stops at the first column that has one)."""
     cols = [c for c in cells.columns if c != "excel_row"]
     if not cols or cells.height == 0:
         return True
-    nonblank = pl.any_horizontal(
-        [pl.col(c).str.strip_chars().str.len_chars().fill_null(0) > 0 for c in cols]
-    )
-    return not bool(cells.select(nonblank.any()).item())
+    return not any(cells[c].str.contains(r"\S").any() for c in cols)
 
 
 # --- CSV --------------------------------------------------------------------------------
