@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines import cli_analyst
+from pipelines import cli_alerts
 from pipelines.settings import paths
 
 app = typer.Typer(
@@ -113,6 +114,8 @@ def demo(
 
 
 cli_analyst.register(app)
+
+cli_alerts.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

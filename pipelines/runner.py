@@ -29,9 +29,7 @@ class RunOutcome:
 def _metadata_by_asset(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
-        if mat is None:
-            continue
+        mat = event.step_materialization_data.materialization
         out[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
     return out
 
@@ -43,6 +41,7 @@ def run_nightly(
     as_of: date | None = None,
     workers: int = 2,
     instance: dg.DagsterInstance | None = None,
+    log_level: str = "WARNING",
 ) -> RunOutcome:
     """Execute ``nightly_job`` with the given home/inbox/as_of; never raises on run failure.
 
@@ -67,7 +66,10 @@ def run_nightly(
         instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("nightly_job")
     result = job.execute_in_process(
-        run_config={"resources": resources},
+        run_config={
+            "resources": resources,
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

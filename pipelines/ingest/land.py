@@ -89,7 +89,26 @@ def _rows_frame(sheet: ExtractedSheet, file_id: str) -> pl.DataFrame:
             columns.append(pl.col(name).cast(pl.Utf8))
         else:
             columns.append(pl.lit(None, dtype=pl.Utf8).alias(name))
-    return data.select(columns)
+    frame = data.select(columns)
+    return frame.join(_extra_cells(sheet), on="excel_row", how="left")
+
+
+def _extra_cells(sheet: ExtractedSheet) -> pl.DataFrame:
+    """Columns the header map does not know, kept as JSON per row ("F:header" -> text) so
+    nothing a coordinator typed is lost."""
+    extras = sheet.layout.extras
+    extra = sheet.layout.extra_data
+    if not extras or extra.is_empty():
+        return pl.DataFrame(
+            {"excel_row": [], "extra_cells": []}, schema={"excel_row": pl.Int32, "extra_cells": pl.Utf8}
+        )
+    names = {letter: f"{letter}:{ref.header}" for letter, ref in extras.items()}
+    return extra.select(
+        pl.col("excel_row").cast(pl.Int32),
+        pl.struct([pl.col(letter).alias(label) for letter, label in names.items()])
+        .struct.json_encode()
+        .alias("extra_cells"),
+    )
 
 
 def _columns_json(sheet: ExtractedSheet) -> str:

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.runner import run_nightly
-from tests.conftest import World
+from tests.support import World
 
 pytestmark = pytest.mark.integration
 

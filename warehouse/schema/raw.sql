@@ -45,6 +45,7 @@ create table if not exists raw.dispute_rows (
     summary varchar, found_date varchar, responsible_unit varchar, leader varchar,
     measures varchar, status varchar, resolved_date varchar, risk_level varchar,
     remarks varchar,
+    extra_cells varchar,                  -- JSON: unrecognized columns, "F:header" -> text
     primary key (file_id, sheet_name, excel_row)
 );
 
@@ -55,5 +56,6 @@ create table if not exists raw.petition_rows (
     village varchar, content varchar, category varchar, level varchar,
     accepted_date varchar, concluded_date varchar, is_extended varchar,
     linked_case_no varchar, meeting_date varchar, remarks varchar,
+    extra_cells varchar,
     primary key (file_id, sheet_name, excel_row)
 );
