@@ -11,8 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipelines import cli_analyst
-from pipelines import cli_alerts
+from pipelines import cli_alerts, cli_analyst
 from pipelines.settings import paths
 
 app = typer.Typer(
@@ -114,7 +113,6 @@ def demo(
 
 
 cli_analyst.register(app)
-
 cli_alerts.register(app)
 
 
