@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from pipelines.samples.layout import DataRow, Style, place
 from pipelines.samples.render import FileSpec, Renderer
@@ -38,22 +38,31 @@ class BrokenFile:
 
 
 @contextmanager
-def _seeded_crypto(rng: random.Random) -> Iterator[None]:
+def _seeded_crypto(rng: random.Random, when: datetime) -> Iterator[None]:
+    """msoffcrypto draws salts/keys from `secrets` and stamps the OLE container with
+    datetime.now(); both are swapped for seeded/fixed values while encrypting."""
+    import msoffcrypto.method.container.ecma376_encrypted as container
     import msoffcrypto.method.ecma376_agile as agile
 
-    original = agile._random_buffer
+    class _Fixed(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> _Fixed:
+            return cls(when.year, when.month, when.day, when.hour, when.minute)
+
+    original_random, original_dt = agile._random_buffer, container.datetime
     agile._random_buffer = lambda n: rng.randbytes(n)
+    container.datetime = _Fixed
     try:
         yield
     finally:
-        agile._random_buffer = original
+        agile._random_buffer, container.datetime = original_random, original_dt
 
 
-def _encrypt(data: bytes, password: str, rng: random.Random) -> bytes:
+def _encrypt(data: bytes, password: str, rng: random.Random, when: datetime) -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 
     out = io.BytesIO()
-    with _seeded_crypto(rng):
+    with _seeded_crypto(rng, when):
         OOXMLFile(io.BytesIO(data)).encrypt(password, out)
     return out.getvalue()
 
@@ -147,7 +156,12 @@ def broken_files(
     out.append(
         BrokenFile(
             f"{folder}/{t.name}{period.month}月纠纷台账(加密).xlsx",
-            _encrypt(xlsx_bytes(spec), "123456", rng),
+            _encrypt(
+                xlsx_bytes(spec),
+                "123456",
+                rng,
+                datetime.combine(month_end(period), datetime.min.time()),
+            ),
             month_end(period),
             "encrypted",
             t.code,

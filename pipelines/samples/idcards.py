@@ -61,7 +61,9 @@ def loses_detectably(id18: str) -> bool:
     reported as id_lost_precision instead of silently yielding a wrong valid ID."""
     if not id18.isdigit():
         return False
-    forms = (id18[:15] + "000", str(int(float(id18))).rjust(18, "0"))
+    excel = id18[:15] + "000"
+    # Excel's 15 digits, and the exact binary value a reader prints for either float.
+    forms = (excel, str(int(float(excel))), str(int(float(id18))))
     return all(check_digit(f[:17]) != f[17] for f in forms)
 
 
