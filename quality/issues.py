@@ -53,6 +53,10 @@ RULES: dict[str, tuple[str, str]] = {
         "第{row}行来访人数{value}人：集体访推选代表不超过5人（《信访工作条例》第二十条），请核实登记。",
     ),
     "case_no_duplicate": (WARNING, "第{row}行「{header}」{value} 在本表中重复，请核对编号。"),
+    "party_name_missing": (
+        WARNING,
+        "第{row}行「{header}」为空：请填写当事人（信访人）姓名。",
+    ),
     "party_count_mismatch": (
         WARNING,
         "第{row}行当事人姓名与身份证号/电话个数不一致，请按相同顺序用“、”分隔填写。",

@@ -1,0 +1,38 @@
+-- Deadline state of each open petition event as of $as_of (grain: one row per open event).
+-- An event listed again in a later register is taken from its latest register row.
+-- Stage acceptance: no 受理日期 yet, due 15 days after 信访日期 (Art. 22/23).
+-- Stage conclusion: accepted, no 办结日期, due 60 days after 受理 (90 with 延期, Art. 34).
+with ranked as (
+    select t.*,
+           row_number() over (
+               partition by t.township_code, coalesce(t.petition_no, t.row_id)
+               order by t.period desc, t.report_date desc nulls last, t.file_id, t.excel_row desc
+           ) as rank_in_event
+    from staging.petitions t
+    where t.petition_date <= $as_of
+),
+open_events as (
+    select * from ranked
+    where rank_in_event = 1 and (concluded_date is null or concluded_date > $as_of)
+),
+staged as (
+    select *,
+           case when accepted_date is null or accepted_date > $as_of
+                then 'acceptance' else 'conclusion' end as stage
+    from open_events
+),
+dated as (
+    select *,
+           case when stage = 'acceptance' then petition_date + 15
+                when is_extended then accepted_date + 90
+                else accepted_date + 60 end as deadline
+    from staged
+)
+select row_id, file_id, sheet_name, excel_row, township_code, petition_no, petition_date,
+       accepted_date, is_extended, stage, deadline,
+       cast(deadline - cast($as_of as date) as integer) as days_left,
+       case when deadline < $as_of then 'overdue'
+            when deadline - cast($as_of as date) <= 7 then 'due_soon'
+            else 'on_time' end as state,
+       cast($as_of as date) as as_of
+from dated
