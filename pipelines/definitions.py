@@ -6,8 +6,11 @@ import dagster as dg
 
 from pipelines.defs import (
     alert_assets,
+    feedback_assets,
     mart_checks,
     model_assets,
+    publish_assets,
+    quality_checks,
     raw_assets,
     schedules,
     sensors,
@@ -17,8 +20,9 @@ from pipelines.defs.jobs import nightly_job
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([raw_assets, staging_assets, model_assets, alert_assets]),
-    asset_checks=dg.load_asset_checks_from_modules([mart_checks]),
+    assets=dg.load_assets_from_modules([raw_assets, staging_assets, model_assets, publish_assets,
+                                      alert_assets, feedback_assets]),
+    asset_checks=dg.load_asset_checks_from_modules([mart_checks, quality_checks]),
     jobs=[nightly_job],
     schedules=[schedules.nightly_schedule],
     sensors=[sensors.inbox_sensor, sensors.data_team_failure_sensor],

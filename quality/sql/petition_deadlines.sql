@@ -1,14 +1,27 @@
 -- Deadline state of each open petition event as of $as_of (grain: one row per open event).
--- An event listed again in a later register is taken from its latest register row.
+-- An event listed again in a later register is taken from its latest register row; an
+-- event is (township, 信访编号) where given, else (key party, 信访日期, 形式) as DESIGN.md s.4
+-- keys petition events (the party by valid ID, else name + phone).
 -- Stage acceptance: no 受理日期 yet, due 15 days after 信访日期 (Art. 22/23).
 -- Stage conclusion: accepted, no 办结日期, due 60 days after 受理 (90 with 延期, Art. 34).
-with ranked as (
+with keyed as (
+    select t.*,
+           coalesce(
+               'no:' || t.petition_no,
+               'party:' || coalesce(p.id_number, p.name || '|' || coalesce(p.phone, ''))
+                   || '|' || cast(t.petition_date as varchar) || '|' || coalesce(t.form, ''),
+               'row:' || t.row_id
+           ) as event_key
+    from staging.petitions t
+    left join staging.parties p on p.row_id = t.row_id and p.party_index = 0
+),
+ranked as (
     select t.*,
            row_number() over (
-               partition by t.township_code, coalesce(t.petition_no, t.row_id)
+               partition by t.township_code, t.event_key
                order by t.period desc, t.report_date desc nulls last, t.file_id, t.excel_row desc
            ) as rank_in_event
-    from staging.petitions t
+    from keyed t
     where t.petition_date <= $as_of
 ),
 open_events as (
