@@ -1,6 +1,5 @@
 """Invariant checks on the marts: business rules stated as SQL (STYLE.md point 5)."""
 
-
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource

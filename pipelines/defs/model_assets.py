@@ -4,7 +4,6 @@ SQL model assets are generated from ``models/<schema>/<name>.sql``: key [schema,
 group = schema, deps read from the SQL, description = the file's leading comment.
 """
 
-
 from collections.abc import Iterator
 
 import dagster as dg

@@ -59,7 +59,8 @@ def _parse_select(sql: str, where: str) -> exp.Expression:
         raise ModelError(f"{where}: cannot parse: {error}") from error
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):
         raise ModelError(f"{where}: a model is exactly one SELECT statement")
-    return statements[0]
+    tree: exp.Expression = statements[0]
+    return tree
 
 
 def referenced_tables(sql: str, where: str = "<sql>") -> set[tuple[str, str]]:
@@ -112,7 +113,9 @@ def build_order(models: Iterable[SqlModel]) -> list[SqlModel]:
     names the tables on it. Tables that are not models (staging, reference) are inputs."""
     by_table = {(m.schema, m.name): m for m in models}
     # sorted keys and edges: the same graph always gives the same order
-    graph = {key: sorted(d for d in by_table[key].deps if d in by_table) for key in sorted(by_table)}
+    graph = {
+        key: sorted(d for d in by_table[key].deps if d in by_table) for key in sorted(by_table)
+    }
     try:
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as error:

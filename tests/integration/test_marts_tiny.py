@@ -42,7 +42,8 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _id18(first17: str) -> str:
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
 
 
 ID_A_15 = "350825700515123"

@@ -28,7 +28,10 @@ def _write(root: Path, rel: str, sql: str) -> Path:
 def test_ctes_are_not_tables_and_subqueries_are_followed() -> None:
     sql = """
     with events as (select * from intermediate.petition_events),
-    firsts as (select * from events where person_key in (select person_key from intermediate.persons))
+    firsts as (
+        select * from events
+        where person_key in (select person_key from intermediate.persons)
+    )
     select f.*, t.township_name
     from firsts f
     join reference.townships t using (township_code)
@@ -73,13 +76,17 @@ def test_named_parameters_are_found_and_question_marks_refused() -> None:
 
 
 def test_leading_comment_is_the_description() -> None:
-    sql = "-- One row per case.\n--   Latest period wins.\n\nwith x as (select 1)\n-- not this\nselect 1"
+    sql = (
+        "-- One row per case.\n--   Latest period wins.\n\n"
+        "with x as (select 1)\n-- not this\nselect 1"
+    )
     assert leading_comment(sql) == "One row per case. Latest period wins."
 
 
 def test_build_order_follows_dependencies(tmp_path: Path) -> None:
     _write(tmp_path, "marts/c.sql", "select * from intermediate.b join staging.s using (k)")
-    _write(tmp_path, "intermediate/b.sql", "with q as (select * from intermediate.a) select * from q")
+    _write(tmp_path, "intermediate/b.sql",
+           "with q as (select * from intermediate.a) select * from q")
     _write(tmp_path, "intermediate/a.sql", "select * from staging.s")
     models = discover(tmp_path)
     assert [m.table for m in models] == ["intermediate.a", "intermediate.b", "marts.c"]
