@@ -52,15 +52,14 @@ def leading_comment(sql: str) -> str:
     return " ".join(text for text in lines if text)
 
 
-def _parse_select(sql: str, where: str) -> exp.Expression:
+def _parse_select(sql: str, where: str) -> exp.Query:
     try:
         statements = [s for s in sqlglot.parse(sql, dialect=DIALECT) if s is not None]
     except sqlglot.errors.ParseError as error:
         raise ModelError(f"{where}: cannot parse: {error}") from error
     if len(statements) != 1 or not isinstance(statements[0], exp.Query):
         raise ModelError(f"{where}: a model is exactly one SELECT statement")
-    tree: exp.Expression = statements[0]
-    return tree
+    return statements[0]
 
 
 def referenced_tables(sql: str, where: str = "<sql>") -> set[tuple[str, str]]:
