@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,29 @@ def small_world(tmp_path_factory: pytest.TempPathFactory) -> World:
         start="2024-01",
         townships=["莲峰镇", "宣和镇", "揭乐乡"],
     )
+
+
+@dataclass(frozen=True)
+class Published:
+    """A sample world run through the whole nightly job: its home holds analytics.duckdb."""
+
+    world: World
+    home: Path
+
+    @property
+    def snapshot(self) -> Path:
+        return self.home / "analytics.duckdb"
+
+
+@pytest.fixture(scope="session")
+def published(small_world: World, tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """small_world through run_nightly once per session, for tests that only read the
+    published snapshot (publish, dictionary, saved queries, report)."""
+    from pipelines.runner import run_nightly
+
+    home = tmp_path_factory.mktemp("published") / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DISPUTES_PII_KEY", TEST_PII_KEY)
+        outcome = run_nightly(home=home, inbox=small_world.inbox, as_of=small_world.as_of)
+    assert outcome.success, outcome.failure
+    return Published(small_world, home)
