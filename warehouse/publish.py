@@ -98,7 +98,7 @@ def _record_snapshot(
 ) -> dict[str, int]:
     counts = {}
     for table in [f"marts.{m}" for m in PUBLISHED_MARTS] + [f"quality.{q}" for q in QUALITY_TABLES]:
-        counts[table] = con.execute(f"select count(*) from {alias}.{table}").fetchone()[0]  # type: ignore[index]
+        counts[table] = con.execute(f"select count(*) from {alias}.{table}").fetchall()[0][0]  # type: ignore[index]
     con.execute(
         f"create table {alias}.quality.snapshot as select ?::varchar as publish_id, "
         "?::timestamp as published_at, ?::date as as_of, ?::varchar as run_id",
