@@ -1,9 +1,9 @@
 -- One row per (month, township_code): the caseload and petition figures of DESIGN.md
 -- section 5 for every township of the county in every month of the reporting range
 -- (intermediate.report_months: earliest to latest register period), zeros where nothing
--- happened. Rates are percentages
--- rounded half up to one decimal, null where the denominator is 0; yoy_*_pct compare
--- with the same month a year earlier and are null where that month is 0 or not in range.
+-- happened. Rates are percentages rounded half up to one decimal, null where the
+-- denominator is 0; yoy_*_pct compare with the same month a year earlier and are null
+-- where that month is 0 or not in range.
 with
 
 counts as (
