@@ -5,4 +5,10 @@ cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ruff check .
 dagster definitions validate -w workspace.yaml
+# The report test screenshots the HTML in Debian's chromium (skipped when it is absent);
+# CI installs it, with a CJK font so the Chinese text renders. Only as root under CI.
+if [ "$(id -u)" = 0 ] && [ -n "${CI:-}" ]; then
+    command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+fi
 pytest -n 2 "$@"

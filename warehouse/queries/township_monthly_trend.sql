@@ -1,10 +1,14 @@
 -- Monthly trend per township (各乡镇月度趋势): new, resolved and open cases, petition
--- batches and persons with their 同比, for the 12 months up to the snapshot's as_of month.
+-- batches and persons with their 同比, for the 12 months up to the latest month with data
+-- on or before the snapshot's as_of.
 -- Variables: township (name or code, default all), months (default 12).
 with
 
 snapshot as (
-    select cast(date_trunc('month', as_of) as date) as as_of_month from quality.snapshot
+    select max(t.month) as as_of_month
+    from marts.township_monthly as t
+    cross join quality.snapshot as s
+    where t.month <= s.as_of
 ),
 
 window_months as (
