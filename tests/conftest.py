@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import json
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -43,6 +49,104 @@ def small_world(tmp_path_factory: pytest.TempPathFactory) -> World:
         start="2024-01",
         townships=["莲峰镇", "宣和镇", "揭乐乡"],
     )
+
+
+# --- Real local receivers for alert tests (an SMTP server and an HTTP JSON receiver) ---
+
+
+@dataclass
+class ReceivedMail:
+    to: list[str]
+    subject: str
+    body: str
+    attachments: list[str]
+
+
+class SmtpReceiver:
+    """aiosmtpd on 127.0.0.1 (a free port); every accepted message parsed and kept."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[ReceivedMail] = []
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
+        msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        body = msg.get_body(preferencelist=("plain",))
+        self.messages.append(
+            ReceivedMail(
+                to=list(envelope.rcpt_tos),
+                subject=str(msg["subject"]),
+                body=body.get_content() if body is not None else "",
+                attachments=[p.get_filename() for p in msg.iter_attachments()],
+            )
+        )
+        return "250 OK"
+
+    def url(self) -> str:
+        return f"mailto://127.0.0.1:{self.port}?mode=insecure&from=alerts@county.test"
+
+    def __enter__(self) -> SmtpReceiver:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
+
+
+class HttpReceiver:
+    """http.server in a thread on 127.0.0.1; every POST's path and JSON body kept."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, dict]] = []
+        received = self.posts
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server hook)
+                length = int(self.headers.get("Content-Length", 0))
+                received.append((self.path, json.loads(self.rfile.read(length) or b"{}")))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"json://127.0.0.1:{self.port}/{path.lstrip('/')}"
+
+    def __enter__(self) -> HttpReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound, read, released): a "server down" target too."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[SmtpReceiver]:
+    with SmtpReceiver() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def http_receiver() -> Iterator[HttpReceiver]:
+    with HttpReceiver() as server:
+        yield server
 
 
 @dataclass(frozen=True)

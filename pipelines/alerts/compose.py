@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.alerts.findings import Item
+from quality.feedback import output_path
 
 MAX_LINES_PER_FILE = 20
 MAX_LINES_PER_SECTION = 30
@@ -187,17 +188,9 @@ def compose_digests(
 
 
 def feedback_workbooks(
-    feedback_dir: Path, township_code: str, township_name: str, file_names: set[str]
+    feedback_dir: Path, township_code: str, file_names: set[str]
 ) -> tuple[Path, ...]:
-    """Marked-up copies of the township's sheets that have new issues:
-    feedback/<township code or name>/**.xlsx whose name contains the source file's stem."""
-    stems = {Path(n).stem for n in file_names if n}
-    found = []
-    for folder in (feedback_dir / township_code, feedback_dir / township_name):
-        if folder.is_dir():
-            found += [
-                p
-                for p in sorted(folder.rglob("*.xlsx"))
-                if not p.name.startswith("~$") and any(s and s in p.stem for s in stems)
-            ]
-    return tuple(dict.fromkeys(found))
+    """The marked-up copies (quality/feedback.py) of the township's files that have new
+    issues, where they exist: DISPUTES_HOME/feedback/<township>/<file>_问题反馈.xlsx."""
+    paths = (output_path(feedback_dir, township_code, name) for name in sorted(file_names))
+    return tuple(p for p in paths if p.is_file())

@@ -4,13 +4,11 @@ Each finding is an ``Item`` with a stable key; the digest lists only items whose
 yet in ``alerts.alerted_items`` for that township. Every line is built from columns that
 are already masked (``quality.row_issues.message_zh``, ``name_masked``, ``phone_masked``).
 
-Marts are another module's; their columns are read by name from the table as it is, with a
-few accepted spellings (see ``_pick``), and a missing mart simply yields no items.
+Marts are another module's (models/marts/*.sql); a mart not built yet yields no items.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,10 +47,6 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str
         [schema, table],
     ).fetchall()
     return {r[0] for r in rows}
-
-
-def _pick(columns: set[str], *candidates: str) -> str | None:
-    return next((c for c in candidates if c in columns), None)
 
 
 def quality_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
@@ -143,59 +137,33 @@ def missing_sheet_items(
     return items
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+STAGE_ZH = {"acceptance": "受理期限", "conclusion": "办结期限"}
 
 
-def deadline_items(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Item]:
-    """Petitions overdue or due within 7 days, from marts.overdue_petitions. An event seen
-    as due-soon is told again once it is overdue (the state is part of the key)."""
-    cols = _columns(con, "marts", "overdue_petitions")
-    if "township_code" not in cols:
+def deadline_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
+    """Petitions overdue or due within 7 days, from marts.overdue_petitions (event_id,
+    township_code, name_masked, petition_date, stage, deadline, days_overdue). An event told
+    as due-soon is told again once overdue, and again at its next stage: both are in the key.
+    """
+    if not {"event_id", "deadline", "days_overdue"} <= _columns(con, "marts", "overdue_petitions"):
         return []
-    event_col = _pick(
-        cols, "event_key", "event_id", "petition_event_key", "petition_key", "petition_no", "row_id"
+    rows = _rows(
+        con,
+        "select event_id, township_code, name_masked, petition_date, stage, deadline,"
+        " days_overdue from marts.overdue_petitions order by deadline, event_id",
     )
-    limit_col = _pick(
-        cols, "limit_date", "deadline_date", "due_date", "deadline", "conclusion_limit_date"
-    )
-    overdue_col = _pick(cols, "days_overdue", "overdue_days", "days_past_limit")
-    left_col = _pick(cols, "days_to_limit", "days_left", "days_remaining", "days_until_due")
-    kind_col = _pick(cols, "limit_kind", "deadline_kind", "deadline_type", "stage")
     items = []
-    for r in _rows(con, "select * from marts.overdue_petitions order by all"):
-        limit = r.get(limit_col) if limit_col else None
-        limit = limit.date() if hasattr(limit, "date") and callable(limit.date) else limit
-        if r.get("is_overdue") is not None:
-            overdue = bool(r["is_overdue"])
-        elif overdue_col and r.get(overdue_col) is not None:
-            overdue = int(r[overdue_col]) > 0
-        elif isinstance(limit, date):
-            overdue = limit < as_of
-        else:
-            overdue = True
-        if isinstance(limit, date):
-            delta = (as_of - limit).days
-        elif overdue_col and r.get(overdue_col) is not None:
-            delta = int(r[overdue_col])
-        elif left_col and r.get(left_col) is not None:
-            delta = -int(r[left_col])
-        else:
-            delta = None
-        event = r.get(event_col) if event_col else None
-        if event is None:
-            event = _digest(r.get("person_key"), r.get("petition_date"), limit)
-        state = "overdue" if overdue else "due_soon"
-        who = r.get("name_masked") or "（未具名）"
-        when = f"{r['petition_date']}信访" if r.get("petition_date") else "信访事项"
-        what = f"{r[kind_col]}期限" if kind_col and r.get(kind_col) else "办理期限"
-        limit_text = f"{what}{limit}" if limit else what
-        if overdue:
-            status = f"已逾期{delta}天" if delta is not None and delta > 0 else "已逾期"
-        else:
-            status = f"{-delta}天后到期" if delta is not None and delta < 0 else "即将到期"
-        line = f"{who}（{when}），{limit_text}，{status}"
-        items.append(Item(str(r["township_code"]), "deadline", f"deadline:{event}:{state}", line))
+    for r in rows:
+        days = int(r["days_overdue"])
+        state = "overdue" if days > 0 else "due_soon"
+        limit = STAGE_ZH.get(r["stage"], "办理期限")
+        status = f"已逾期{days}天" if days > 0 else f"{-days}天后到期" if days else "今日到期"
+        line = (
+            f"{r['name_masked'] or '（未具名）'}（{r['petition_date']}信访），"
+            f"{limit}{r['deadline']}，{status}"
+        )
+        key = f"deadline:{r['event_id']}:{r['stage']}:{state}"
+        items.append(Item(str(r["township_code"]), "deadline", key, line))
     return items
 
 

@@ -55,7 +55,7 @@ def collect_items(con: duckdb.DuckDBPyConnection, as_of: date, township_codes: l
         items += findings.quality_items(con)
     if has_table(con, "raw", "sheets"):
         items += findings.missing_sheet_items(con, as_of, township_codes)
-    items += findings.deadline_items(con, as_of)
+    items += findings.deadline_items(con)
     items += findings.petitioner_items(con)
     return items
 
@@ -71,7 +71,7 @@ def compose(
         if item.kind == "quality_issue" and (item.township_code, item.key) not in told:
             files_with_new_issues.setdefault(item.township_code, set()).add(item.file_name or "")
     attachments = {
-        code: feedback_workbooks(feedback_dir, code, config.township_names.get(code, code), names)
+        code: feedback_workbooks(feedback_dir, code, names)
         for code, names in files_with_new_issues.items()
     }
     recipients = {code: r.name for code, r in config.coordinators.items()}

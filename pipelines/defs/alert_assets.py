@@ -8,11 +8,13 @@ from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
 
-# The marts read here, and the publish step: alerts go out only after the snapshot was
-# replaced, so a failed build or publish sends nothing (Dagster skips downstream steps).
+# What the digests read (issues, feedback workbooks, marts) and the publish step: alerts go
+# out only after the snapshot was replaced, so a failed build or publish sends nothing
+# (Dagster skips the steps downstream of a failure).
 UPSTREAM = (
     STAGING_DISPUTES,
     STAGING_PETITIONS,
+    dg.AssetKey(["quality", "feedback_workbooks"]),
     dg.AssetKey(["marts", "overdue_petitions"]),
     dg.AssetKey(["marts", "repeat_petitioners"]),
     dg.AssetKey(["publish", "analytics_snapshot"]),
