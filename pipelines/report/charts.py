@@ -23,6 +23,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 def township_heatmap(frame: pl.DataFrame) -> alt.Chart:
     """New cases per township (rows) and month (columns), labelled cells."""
+    dark_from = 0.6 * float(frame["new_cases"].max() or 0)  # white labels on dark cells
     base = alt.Chart(frame).encode(
         x=alt.X("month_label:O", title="月份", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("township_name:N", title=None, sort=alt.SortField("township_code")),
@@ -35,7 +36,7 @@ def township_heatmap(frame: pl.DataFrame) -> alt.Chart:
     )
     labels = base.mark_text(fontSize=11).encode(
         text="new_cases:Q",
-        color=alt.condition(alt.datum.new_cases > 15, alt.value("white"), alt.value("#333")),
+        color=alt.condition(alt.datum.new_cases > dark_from, alt.value("white"), alt.value("#333")),
     )
     rows = max(frame["township_name"].n_unique(), 1)
     return (cells + labels).properties(
