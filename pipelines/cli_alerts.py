@@ -94,9 +94,8 @@ def _send(home: Path, as_of: date) -> None:
         raise_on_error=False,
     )
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
-        if mat is not None:
-            console.print({k: v.value for k, v in mat.metadata.items()})
+        mat = event.step_materialization_data.materialization
+        console.print({k: v.value for k, v in mat.metadata.items()})
     if not result.success:
         raise typer.Exit(1)
 

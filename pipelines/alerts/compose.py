@@ -125,15 +125,15 @@ def render(
         "",
     ]
 
-    def lines(kind: str) -> list[str]:
+    def lines_of(kind: str) -> list[str]:
         return [f"  {i.line}" for i in by_kind[kind]]
 
     sections = (
         ("一、报送台账数据质量问题", _quality_section(by_kind["quality_issue"], has_attachment)),
-        ("二、未能导入的文件（请修正后重新报送）", lines("file_rejected")),
-        ("三、逾期未报台账", lines("missing_sheet")),
-        ("四、信访事项办理期限（已逾期或7日内到期）", lines("deadline")),
-        ("五、重复信访、越级信访人员（已脱敏）", lines("petitioner")),
+        ("二、未能导入的文件（请修正后重新报送）", lines_of("file_rejected")),
+        ("三、逾期未报台账", lines_of("missing_sheet")),
+        ("四、信访事项办理期限（已逾期或7日内到期）", lines_of("deadline")),
+        ("五、重复信访、越级信访人员（已脱敏）", lines_of("petitioner")),
     )
     for heading, lines in sections:
         if lines:

@@ -167,7 +167,7 @@ def deadline_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     return items
 
 
-def _township_codes(value: Any) -> list[str]:
+def township_codes(value: Any) -> list[str]:
     """marts.repeat_petitioners.townships as codes, whether a list or a joined string of
     codes or names."""
     parts = value if isinstance(value, list | tuple) else re.split(r"[,，、;；|\s]+", str(value))
@@ -202,6 +202,6 @@ def petitioner_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
         events = f"信访{r['petition_events']}次，" if r.get("petition_events") else ""
         line = f"{who}{phone}：{events}{'、'.join(text for _, text in flags)}"
         key = f"petitioner:{r['person_key']}:{'+'.join(flag for flag, _ in flags)}"
-        for code in _township_codes(r["townships"]):
+        for code in township_codes(r["townships"]):
             items.append(Item(code, "petitioner", key, line))
     return items

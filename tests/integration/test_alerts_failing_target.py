@@ -11,10 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from pipelines.cli import app
 from pipelines.runner import run_nightly
 from tests.conftest import HttpReceiver, SmtpReceiver, free_port
-from tests.integration.test_alerts import EMAIL, TOWNSHIPS, write_coordinators
+from tests.integration.test_alerts import EMAIL, ID18, MOBILE, TOWNSHIPS, write_coordinators
 from tests.support import TEST_PII_KEY, World
 
 pytestmark = pytest.mark.integration
@@ -61,6 +63,10 @@ def down_then_up(
             r[0] for r in _rows(home, "select township_code from alerts.alerted_items")
         }
         mp.setenv("DISPUTES_SMTP_URL", smtp_server.url())
+        out["dry_run"] = CliRunner().invoke(
+            app, ["alerts", "--dry-run", "--home", str(home), "--as-of", AS_OF.isoformat()]
+        )
+        out["after_dry_run_log"] = _rows(home, "select count(*) from alerts.sent_alerts")[0][0]
         mails = len(smtp_server.messages)
         out["up"] = run_nightly(home=home, inbox=inbox, as_of=AS_OF)
         out["up_mails"] = smtp_server.messages[mails:]
@@ -91,3 +97,15 @@ def test_other_target_still_delivered(down_then_up: dict) -> None:
 def test_digest_no_target_took_is_sent_when_the_server_is_back(down_then_up: dict) -> None:
     got = sorted(address for m in down_then_up["up_mails"] for address in m.to)
     assert got == sorted(EMAIL[c] for c in TOWNSHIPS if c != WEBHOOK_TOWNSHIP)
+
+
+def test_dry_run_prints_untold_digests_and_records_nothing(down_then_up: dict) -> None:
+    result = down_then_up["dry_run"]
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for code, name in TOWNSHIPS.items():
+        assert (f"【矛盾纠纷排查数据提醒】{name}" in text) == (code != WEBHOOK_TOWNSHIP)
+    assert "nothing sent" in text
+    assert not ID18.search(result.output) and not MOBILE.search(result.output)
+    assert down_then_up["after_dry_run_log"] == len(down_then_up["down_log"])
+    assert PASSWORD not in result.output

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines.definitions import defs
 from pipelines.defs.schedules import NIGHTLY_CRON, nightly_schedule
@@ -44,3 +46,19 @@ def test_job_runs_one_step_at_a_time_and_is_tagged_as_writer() -> None:
     job = defs.resolve_job_def("nightly_job")
     assert job.executor_def.name == dg.in_process_executor.name
     assert job.run_tags.get("disputes/warehouse") == "writer"
+
+
+def test_instance_config_queues_warehouse_writers_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines.defs.ops_instance import write_instance_config
+
+    write_instance_config(tmp_path / "dagster")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    with dg.DagsterInstance.get() as instance:
+        config = instance.get_concurrency_config()
+    assert config.run_queue_config is not None
+    assert config.run_queue_config.tag_concurrency_limits == [
+        {"key": "disputes/warehouse", "value": "writer", "limit": 1}
+    ]
+    assert config.pool_config.default_pool_limit == 1
