@@ -8,7 +8,10 @@ reason, never stop the run for the other townships (DESIGN.md section 7).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -177,3 +180,16 @@ def _header_guess(grid: SheetGrid) -> list[str]:
         return []
     row = max(head, key=lambda r: sum(1 for v in r if v and v.strip()))
     return [normalize_header(v) for v in row if v and v.strip()]
+
+
+def extract_many(paths: Sequence[Path], workers: int = 2) -> list[ExtractedFile]:
+    """extract_file over many files in a process pool, results in the order of ``paths``.
+
+    The pool uses "spawn": a forked child inherits polars' thread pool locks from a parent
+    that already ran polars and was seen to hang forever (measured here, Linux, fork).
+    """
+    if workers <= 1 or len(paths) < 4:
+        return [extract_file(p) for p in paths]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(extract_file, paths, chunksize=4))

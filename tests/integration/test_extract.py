@@ -19,7 +19,7 @@ import pytest
 import xlsxwriter
 
 import pipelines.samples as samples
-from pipelines.ingest.extract import ExtractedFile, extract_file
+from pipelines.ingest.extract import ExtractedFile, extract_file, extract_many
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +154,11 @@ def test_no_township_rejects(tmp_path: Path) -> None:
     ef = extract_file(path)
     assert ef.error is not None and ef.error.kind == "no_township"
     assert ef.sheets[0].period == date(2025, 3, 1)
+
+
+def test_extract_many_in_a_process_pool(world: Path, extracted: dict[str, ExtractedFile]) -> None:
+    inbox = world / "inbox"
+    names = sorted(extracted)
+    results = extract_many([inbox / n for n in names], workers=2)
+    assert [r.sha256 for r in results] == [extracted[n].sha256 for n in names]
+    assert [r.data_rows for r in results] == [extracted[n].data_rows for n in names]
