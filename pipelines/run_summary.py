@@ -36,8 +36,7 @@ def print_run_summary(console: Console, outcome: RunOutcome) -> None:
     this_run = outcome.metadata.get("raw/registers", {})
     if this_run:
         console.print(
-            "This run: "
-            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
+            "This run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
         )
     p = paths(outcome.home)
     if not p.warehouse_db.exists():
@@ -55,7 +54,7 @@ def print_where_to_look(console: Console, p: Paths) -> None:
     if p.analytics_db.exists():
         console.print(f"Analyst snapshot (no PII):          {p.analytics_db}")
     console.print(
-        "Try:  disputes sql \"select * from marts.township_monthly limit 10\"\n"
+        'Try:  disputes sql "select * from marts.township_monthly limit 10"\n'
         f"  or: python -c \"import duckdb; print(duckdb.connect('{p.warehouse_db}', "
         "read_only=True).sql('select status, count(*) from raw.files group by 1'))\""
     )

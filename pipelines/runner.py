@@ -76,11 +76,14 @@ def run_nightly(
     failure = None
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
-        failure = "; ".join(
-            f"{e.step_key}: {e.step_failure_data.error.message.strip()}"  # type: ignore[union-attr]
-            for e in failures
-            if e.step_failure_data and e.step_failure_data.error
-        ) or "run failed"
+        failure = (
+            "; ".join(
+                f"{e.step_key}: {e.step_failure_data.error.message.strip()}"  # type: ignore[union-attr]
+                for e in failures
+                if e.step_failure_data and e.step_failure_data.error
+            )
+            or "run failed"
+        )
     return RunOutcome(
         success=result.success,
         run_id=result.run_id,

@@ -24,7 +24,10 @@ RULES: dict[str, tuple[str, str]] = {
         ERROR,
         "第{row}行「{header}」「{value}」不是真实存在的日期或晚于报送日期，请核对。",
     ),
-    "date_order": (ERROR, "第{row}行「{header}」「{value}」早于{other}，日期先后顺序有误，请核对。"),
+    "date_order": (
+        ERROR,
+        "第{row}行「{header}」「{value}」早于{other}，日期先后顺序有误，请核对。",
+    ),
     "id_checksum": (WARNING, "第{row}行「{header}」{value} 校验位错误，请核对。"),
     "id_lost_precision": (
         WARNING,
@@ -32,7 +35,10 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "id_malformed": (WARNING, "第{row}行「{header}」{value} 不是15位或18位身份证号，请核对。"),
     "phone_missing": (WARNING, "第{row}行「{header}」为空：请补填当事人联系电话。"),
-    "phone_invalid": (WARNING, "第{row}行「{header}」{value} 不是有效的手机或固定电话号码，请核对。"),
+    "phone_invalid": (
+        WARNING,
+        "第{row}行「{header}」{value} 不是有效的手机或固定电话号码，请核对。",
+    ),
     "resolved_without_date": (
         WARNING,
         "第{row}行已标记为化解/办结，但「{header}」为空：请补填化解（办结）日期。",

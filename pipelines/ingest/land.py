@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, extract_file
+from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, extract_many
 from pipelines.ingest.fields import FIELDS
 from warehouse.db import execute_script
 
@@ -65,18 +64,7 @@ def scan_inbox(inbox: Path) -> list[Path]:
     files are not submissions."""
     if not inbox.is_dir():
         return []
-    return sorted(
-        p
-        for p in inbox.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$"))
-    )
-
-
-def _extract_all(paths: list[Path], workers: int) -> list[ExtractedFile]:
-    if workers <= 1 or len(paths) < 4:
-        return [extract_file(p) for p in paths]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(extract_file, paths, chunksize=4))
+    return sorted(p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
 
 
 def _rows_frame(sheet: ExtractedSheet, file_id: str) -> pl.DataFrame:
@@ -99,9 +87,7 @@ def _extra_cells(sheet: ExtractedSheet) -> pl.DataFrame:
     extras = sheet.layout.extras
     extra = sheet.layout.extra_data
     if not extras or extra.is_empty():
-        return pl.DataFrame(
-            {"excel_row": [], "extra_cells": []}, schema={"excel_row": pl.Int32, "extra_cells": pl.Utf8}
-        )
+        return pl.DataFrame(schema={"excel_row": pl.Int32, "extra_cells": pl.Utf8})
     names = {letter: f"{letter}:{ref.header}" for letter, ref in extras.items()}
     return extra.select(
         pl.col("excel_row").cast(pl.Int32),
@@ -160,8 +146,13 @@ def _land_file(
             " first_seen_at, status, reason_kind, reason_zh, reason_en, quarantine_path)"
             " values ($file_id, $path, $file_name, $size_bytes, $file_mtime, $first_seen_at,"
             " 'rejected', $kind, $zh, $en, $q)",
-            {**base, "kind": error.kind, "zh": error.reason_zh, "en": error.reason_en,
-             "q": str(target)},
+            {
+                **base,
+                "kind": error.kind,
+                "zh": error.reason_zh,
+                "en": error.reason_en,
+                "q": str(target),
+            },
         )
         _insert_sheets(con, ef)
         return 0, 0
@@ -243,7 +234,7 @@ def ingest_inbox(
         if sha not in known and sha not in todo:
             todo[sha] = path
     summary.files_new = len(todo)
-    for ef in _extract_all(list(todo.values()), workers):
+    for ef in extract_many(list(todo.values()), workers):
         rel = str(Path(ef.path).resolve().relative_to(inbox.resolve()))
         con.execute("begin transaction")
         try:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pipelines.ingest.context import resolve_township
@@ -47,6 +48,13 @@ OTHER_DATES = {
     "dispute": ["resolved_date"],
     "petition": ["accepted_date", "concluded_date", "meeting_date"],
 }
+# Monthly registers list open items again, so the same ID/phone/date text recurs many times;
+# the normalizers are pure, so their results are cached (phonenumbers is the slow one).
+_CACHE = 1 << 16
+_normalize_phone = lru_cache(maxsize=_CACHE)(normalize_phone)
+_normalize_id = lru_cache(maxsize=_CACHE)(normalize_id)
+_parse_date = lru_cache(maxsize=_CACHE)(parse_date)
+
 _MASKERS: dict[str, Callable[[str], str]] = {
     "party_name": mask_name,
     "id_number": mask_id,
@@ -108,8 +116,8 @@ class _RowStager:
             self.flag("township", "township_missing")
         return code
 
-    def date(self, field_name: str, *, key: bool = False) -> date | None:
-        result = parse_date(self.cells.get(field_name), period=self.ctx.period)
+    def date_of(self, field_name: str, *, key: bool = False) -> date | None:
+        result = _parse_date(self.cells.get(field_name), period=self.ctx.period)
         if key and result.issue:
             self.flag(field_name, f"key_date_{result.issue}")
         elif result.issue and result.issue != "missing":
@@ -142,12 +150,17 @@ class _RowStager:
             self.flag("party_name", "party_count_mismatch")
         out = []
         for index, party in enumerate(split):
-            id_value = normalize_id(party.id_number)
+            id_value = _normalize_id(party.id_number)
             if id_value.issue:
                 self.issues.append(
-                    Issue(self.excel_row, "id_number", id_value.issue, masked("id_number", party.id_number))
+                    Issue(
+                        self.excel_row,
+                        "id_number",
+                        id_value.issue,
+                        masked("id_number", party.id_number),
+                    )
                 )
-            phone = normalize_phone(party.phone)
+            phone = _normalize_phone(party.phone)
             if phone.issue:
                 self.issues.append(
                     Issue(self.excel_row, "phone", phone.issue, masked("phone", party.phone))
@@ -174,8 +187,8 @@ class _RowStager:
 
 
 def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, Any]:
-    found = s.date("found_date", key=True)
-    resolved = s.date("resolved_date")
+    found = s.date_of("found_date", key=True)
+    resolved = s.date_of("resolved_date")
     status = s.mapped("status", map_status)
     if status == "resolved" and resolved is None:
         s.flag("resolved_date", "resolved_without_date")
@@ -202,9 +215,9 @@ def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, 
 
 
 def _petition_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, Any]:
-    dates = {"petition_date": s.date("petition_date", key=True)}
+    dates = {"petition_date": s.date_of("petition_date", key=True)}
     for name in OTHER_DATES["petition"]:
-        dates[name] = s.date(name)
+        dates[name] = s.date_of(name)
     s.check_order(dates, headers)
     people = s.count()
     form = s.mapped("form", map_form)
@@ -268,7 +281,9 @@ def stage_sheet(
                 {
                     "row_id": rid,
                     "township_code": record["township_code"],
-                    "reasons_zh": "；".join(i.message_zh(headers.get(i.field or "")) for i in errors),
+                    "reasons_zh": "；".join(
+                        i.message_zh(headers.get(i.field or "")) for i in errors
+                    ),
                     "cells_json": json.dumps(cells, ensure_ascii=False),
                 }
             )
