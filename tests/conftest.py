@@ -7,6 +7,7 @@ import email.policy
 import json
 import socket
 import threading
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,10 +18,11 @@ import pytest
 from tests.support import TEST_PII_KEY, World
 
 
-@pytest.fixture(autouse=True)
-def _pii_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests use a fixed key so person keys are reproducible and no demo-key warning fires."""
-    monkeypatch.setenv("DISPUTES_PII_KEY", TEST_PII_KEY)
+def pytest_configure(config: pytest.Config) -> None:
+    """A fixed PII key for the whole session (module- and session-scoped fixtures run the
+    job too), so person keys are reproducible and no demo-key warning fires. A test of the
+    warning itself removes it with monkeypatch."""
+    os.environ["DISPUTES_PII_KEY"] = TEST_PII_KEY
 
 
 @pytest.fixture
