@@ -18,6 +18,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,7 @@ def write_feedback(
             info["path"],
             issues,
             sheets,
-            lambda sheet, fid=file_id: _raw_grid(con, fid, sheet, sheets),
+            partial(_raw_grid, con, file_id, layouts=sheets),
         )
         con.execute(
             "insert or replace into quality.feedback_files values (?, ?, ?, ?, ?, ?, ?)",
@@ -166,14 +167,14 @@ def _sheet_layouts(con: duckdb.DuckDBPyConnection, file_id: str) -> dict[str, di
 
 
 def _raw_grid(
-    con: duckdb.DuckDBPyConnection, file_id: str, sheet: str, layouts: dict[str, dict]
+    con: duckdb.DuckDBPyConnection, file_id: str, sheet: str, *, layouts: dict[str, dict]
 ) -> dict[tuple[int, int], str]:
     """(excel_row, column index) -> text, from the raw rows (the source file is gone)."""
     layout = layouts.get(sheet) or {"template": "dispute", "header_rows": [1], "columns": {}}
     template, columns = layout["template"], layout["columns"]
     grid: dict[tuple[int, int], str] = {}
     header_row = max(layout["header_rows"] or [1])
-    for name, ref in columns.items():
+    for ref in columns.values():
         grid[(header_row, ref["index"])] = ref["header"]
     fields = [f for f in FIELDS[template] if f in columns]
     if not fields:

@@ -34,6 +34,17 @@ def statutory_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def refresh_petition_deadlines(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     """Rebuild quality.petition_deadlines as of ``as_of``; returns counts per state."""
+    has_persons = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'intermediate' and table_name = 'party_persons'"
+    ).fetchone()[0]  # type: ignore[index]
+    source = (
+        "select row_id, template, party_index, person_key from intermediate.party_persons"
+        if has_persons
+        else "select null::varchar as row_id, null::varchar as template,"
+        " null::integer as party_index, null::varchar as person_key where false"
+    )
+    con.execute(f"create or replace temp view party_persons as {source}")
     con.execute("begin transaction")
     try:
         con.execute("delete from quality.petition_deadlines")

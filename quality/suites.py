@@ -30,7 +30,7 @@ from pipelines.reference import load
 SUITE_VERSION = "2026.11-1"
 DOCS_SITE = "local_site"
 EARLIEST_DATE = datetime(2000, 1, 1)
-MOBILE_OR_LANDLINE = r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
+MOBILE_OR_LANDLINE = r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
 ID_STATUS_OK = ["valid", "upgraded", "missing"]
 
 
@@ -56,8 +56,10 @@ class Check:
 
     @property
     def name(self) -> str:
-        target = self.kwargs.get("column") or self.kwargs.get("column_A") or "+".join(
-            self.kwargs.get("column_list", [])
+        target = (
+            self.kwargs.get("column")
+            or self.kwargs.get("column_A")
+            or "+".join(self.kwargs.get("column_list", []))
         )
         return f"{self.expectation}:{target}:{self.rule}"
 
@@ -100,22 +102,41 @@ def _common(key_date: str, number: str) -> list[Check]:
     return [
         _not_null("township_code", "township_missing", "township"),
         _in_set("township_code", _known_townships(), "township_missing", "township"),
-        _not_null(key_date, "key_date_missing", key_date,
-                  covers=("key_date_unparseable", "key_date_impossible")),
-        Check("ExpectColumnValuesToBeBetween",
-              {"column": key_date, "min_value": EARLIEST_DATE}, "key_date_impossible", key_date),
+        _not_null(
+            key_date,
+            "key_date_missing",
+            key_date,
+            covers=("key_date_unparseable", "key_date_impossible"),
+        ),
+        Check(
+            "ExpectColumnValuesToBeBetween",
+            {"column": key_date, "min_value": EARLIEST_DATE},
+            "key_date_impossible",
+            key_date,
+        ),
         _not_before("report_date", key_date, "key_date_impossible", key_date),
-        Check("ExpectColumnValuesToBeBetween", {"column": "people_count", "min_value": 1},
-              "people_count_invalid", "people_count"),
+        Check(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "people_count", "min_value": 1},
+            "people_count_invalid",
+            "people_count",
+        ),
         _not_null("people_count", "people_count_invalid", "people_count"),
         _in_set("category", _vocab_values("category"), "category_unknown", "category"),
         _in_set("category_raw", [], "category_unknown", "category"),  # domain set per run
-        _not_null("party_name", "party_name_missing", "party_name",
-                  covers=("party_count_mismatch",)),
-        Check("ExpectCompoundColumnsToBeUnique",
-              {"column_list": ["file_id", "sheet_name", number],
-               "ignore_row_if": "any_value_is_missing"},
-              "case_no_duplicate", number, repeats_only=True),
+        _not_null(
+            "party_name", "party_name_missing", "party_name", covers=("party_count_mismatch",)
+        ),
+        Check(
+            "ExpectCompoundColumnsToBeUnique",
+            {
+                "column_list": ["file_id", "sheet_name", number],
+                "ignore_row_if": "any_value_is_missing",
+            },
+            "case_no_duplicate",
+            number,
+            repeats_only=True,
+        ),
     ]
 
 
@@ -124,8 +145,9 @@ def suites() -> dict[str, list[Check]]:
     """The suites by frame name: disputes, petitions, parties."""
     disputes = [
         *_common("found_date", "case_no"),
-        _not_before("resolved_date", "found_date", "date_order", "resolved_date",
-                    other_field="found_date"),
+        _not_before(
+            "resolved_date", "found_date", "date_order", "resolved_date", other_field="found_date"
+        ),
         _not_before("report_date", "resolved_date", "date_after_receipt", "resolved_date"),
         _in_set("status", _vocab_values("status"), "value_unknown", "status"),
         _in_set("risk_level", _vocab_values("risk_level"), "value_unknown", "risk_level"),
@@ -136,8 +158,13 @@ def suites() -> dict[str, list[Check]]:
             _not_before(d, "petition_date", "date_order", d, other_field="petition_date")
             for d in ("accepted_date", "concluded_date", "meeting_date")
         ],
-        _not_before("concluded_date", "accepted_date", "date_order", "concluded_date",
-                    other_field="accepted_date"),
+        _not_before(
+            "concluded_date",
+            "accepted_date",
+            "date_order",
+            "concluded_date",
+            other_field="accepted_date",
+        ),
         *[
             _not_before("report_date", d, "date_after_receipt", d)
             for d in ("accepted_date", "concluded_date", "meeting_date")
@@ -148,8 +175,12 @@ def suites() -> dict[str, list[Check]]:
     parties = [
         _in_set("id_status", ID_STATUS_OK, "id_checksum", "id_number", rule_from_value="id_"),
         _not_null("phone", "phone_missing", "phone", covers=("phone_invalid",)),
-        Check("ExpectColumnValuesToMatchRegex", {"column": "phone", "regex": MOBILE_OR_LANDLINE},
-              "phone_invalid", "phone"),
+        Check(
+            "ExpectColumnValuesToMatchRegex",
+            {"column": "phone", "regex": MOBILE_OR_LANDLINE},
+            "phone_invalid",
+            "phone",
+        ),
         _in_set("phone_kind", ["mobile", "landline"], "phone_invalid", "phone"),
     ]
     return {"disputes": disputes, "petitions": petitions, "parties": parties}
@@ -182,11 +213,15 @@ def _gx() -> Any:
     """Import GX once per process and give back (module, expectations, context)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
+    import tqdm
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # No progress bars, and no tqdm monitor thread: the ingest forks worker processes in
+    # this same process, and a fork while another thread holds a lock can hang the child.
+    tqdm.tqdm.monitor_interval = 0
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return gx, gxe, context
 
 
@@ -217,10 +252,12 @@ def _domain_checks(name: str, frame: pd.DataFrame) -> list[Check]:
     out = []
     for check in suites()[name]:
         if check.kwargs.get("column") == "category_raw" and "category_raw" in frame:
-            words = [w for w in frame["category_raw"].dropna().unique()
-                     if map_category(w).issue is None]
-            check = Check(check.expectation, {**check.kwargs, "value_set": words},
-                          check.rule, check.field)
+            words = [
+                w for w in frame["category_raw"].dropna().unique() if map_category(w).issue is None
+            ]
+            check = Check(
+                check.expectation, {**check.kwargs, "value_set": words}, check.rule, check.field
+            )
         if all(c in frame for c in _columns(check)):
             out.append(check)
     return out
@@ -237,8 +274,10 @@ def _ensure_docs_site(context: Any, docs_dir: Path) -> None:
     """One local Data Docs site (HTML files) at ``docs_dir``; moved if the path changed."""
     config = {
         "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                          "base_directory": str(docs_dir)},
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir),
+        },
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
     }
     sites = context.list_data_docs_sites()
@@ -277,11 +316,16 @@ def run_suite(name: str, frame: pd.DataFrame, *, docs_dir: Path | None = None) -
         actions = []
         if docs_dir is not None:
             _ensure_docs_site(context, docs_dir)
-            actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs",
-                                                              site_names=[DOCS_SITE]))
+            actions.append(
+                gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])
+            )
         checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(name=f"staging_{name}", validation_definitions=[definition],
-                          actions=actions, result_format={"result_format": "COMPLETE"})
+            gx.Checkpoint(
+                name=f"staging_{name}",
+                validation_definitions=[definition],
+                actions=actions,
+                result_format={"result_format": "COMPLETE"},
+            )
         )
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         results = next(iter(outcome.run_results.values()))

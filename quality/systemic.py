@@ -39,9 +39,7 @@ class SystemicVerdict:
 
 def file_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = con.execute((SQL_DIR / "file_health.sql").read_text(encoding="utf-8")).df()
-    frame["systemic"] = (frame["status"] == "rejected") | (
-        frame["error_share"] > FILE_ERROR_SHARE
-    )
+    frame["systemic"] = (frame["status"] == "rejected") | (frame["error_share"] > FILE_ERROR_SHARE)
     return frame
 
 
@@ -54,9 +52,13 @@ def systemic_verdict(health: pd.DataFrame, template: str | None = None) -> Syste
     bad = batch[batch["systemic"]]
     townships = bad["township_code"].fillna("unknown:" + bad["path"]).nunique()
     files = [
-        {"path": r.path, "township_code": r.township_code, "status": r.status,
-         "reason_kind": r.reason_kind, "error_share": round(float(r.error_share), 3)}
+        {
+            "path": r.path,
+            "township_code": r.township_code,
+            "status": r.status,
+            "reason_kind": r.reason_kind,
+            "error_share": round(float(r.error_share), 3),
+        }
         for r in bad.itertuples(index=False)
     ]
-    return SystemicVerdict(batch_files=len(batch), systemic_files=files,
-                           townships=int(townships))
+    return SystemicVerdict(batch_files=len(batch), systemic_files=files, townships=int(townships))

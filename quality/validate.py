@@ -122,10 +122,16 @@ def _candidates(run: SuiteRun, frame: pd.DataFrame) -> list[_Candidate]:
         template = row["template"] if "template" in frame else _TEMPLATE_OF[run.name]
         out.append(
             _Candidate(
-                file_id=row["file_id"], sheet_name=row["sheet_name"],
-                excel_row=int(row["excel_row"]), row_id=row["row_id"], template=template,
-                field=finding.check.field, rule=finding.rule, source="expectations",
-                other_field=finding.check.other_field, covers=finding.check.covers,
+                file_id=row["file_id"],
+                sheet_name=row["sheet_name"],
+                excel_row=int(row["excel_row"]),
+                row_id=row["row_id"],
+                template=template,
+                field=finding.check.field,
+                rule=finding.rule,
+                source="expectations",
+                other_field=finding.check.other_field,
+                covers=finding.check.covers,
             )
         )
     return out
@@ -134,9 +140,15 @@ def _candidates(run: SuiteRun, frame: pd.DataFrame) -> list[_Candidate]:
 def _statutory_candidates(frame: pd.DataFrame) -> list[_Candidate]:
     return [
         _Candidate(
-            file_id=r.file_id, sheet_name=r.sheet_name, excel_row=int(r.excel_row),
-            row_id=r.row_id, template=r.template, field=r.field, rule=r.rule,
-            source="statutory", other_field=None if pd.isna(r.other_field) else r.other_field,
+            file_id=r.file_id,
+            sheet_name=r.sheet_name,
+            excel_row=int(r.excel_row),
+            row_id=r.row_id,
+            template=r.template,
+            field=r.field,
+            rule=r.rule,
+            source="statutory",
+            other_field=None if pd.isna(r.other_field) else r.other_field,
             value=None if pd.isna(r.value) else str(r.value),
         )
         for r in frame.itertuples(index=False)
@@ -197,8 +209,12 @@ def validate_pending(
         candidates.extend(_candidates(run, frame))
     candidates.extend(_statutory_candidates(statutory_findings(con)))
     sheets = {
-        (r[0], r[1]): {"path": r[2], "template": r[3], "township_code": r[4],
-                       "columns": json.loads(r[5] or "{}")}
+        (r[0], r[1]): {
+            "path": r[2],
+            "template": r[3],
+            "township_code": r[4],
+            "columns": json.loads(r[5] or "{}"),
+        }
         for r in con.execute(
             "select file_id, sheet_name, path, template, township_code, columns_json"
             " from validation_pending"
@@ -244,21 +260,35 @@ def _new_records(
         message = issue.message_zh(header)
         records.append(
             {
-                "file_id": c.file_id, "file_path": sheet["path"], "sheet_name": c.sheet_name,
-                "excel_row": c.excel_row, "template": c.template,
-                "township_code": sheet["township_code"], "field": c.field,
-                "column_header": header, "column_letter": column.get("letter"),
-                "value_masked": value, "rule": c.rule, "severity": severity,
-                "message_zh": message, "source": c.source,
+                "file_id": c.file_id,
+                "file_path": sheet["path"],
+                "sheet_name": c.sheet_name,
+                "excel_row": c.excel_row,
+                "template": c.template,
+                "township_code": sheet["township_code"],
+                "field": c.field,
+                "column_header": header,
+                "column_letter": column.get("letter"),
+                "value_masked": value,
+                "rule": c.rule,
+                "severity": severity,
+                "message_zh": message,
+                "source": c.source,
             }
         )
         if severity == ERROR:
             entry = quarantine.setdefault(
                 c.row_id,
-                {"row_id": c.row_id, "file_id": c.file_id, "sheet_name": c.sheet_name,
-                 "excel_row": c.excel_row, "template": c.template,
-                 "township_code": sheet["township_code"], "reasons": [],
-                 "cells_json": json.dumps(cells, ensure_ascii=False, default=str)},
+                {
+                    "row_id": c.row_id,
+                    "file_id": c.file_id,
+                    "sheet_name": c.sheet_name,
+                    "excel_row": c.excel_row,
+                    "template": c.template,
+                    "township_code": sheet["township_code"],
+                    "reasons": [],
+                    "cells_json": json.dumps(cells, ensure_ascii=False, default=str),
+                },
             )
             entry["reasons"].append(message)
     return records, quarantine
@@ -288,8 +318,16 @@ def _write(
             con.execute(
                 "insert into quality.quarantined_rows (row_id, file_id, sheet_name, excel_row,"
                 " template, township_code, reasons_zh, cells_json) values (?,?,?,?,?,?,?,?)",
-                [q["row_id"], q["file_id"], q["sheet_name"], q["excel_row"], q["template"],
-                 q["township_code"], "；".join(q["reasons"]), q["cells_json"]],
+                [
+                    q["row_id"],
+                    q["file_id"],
+                    q["sheet_name"],
+                    q["excel_row"],
+                    q["template"],
+                    q["township_code"],
+                    "；".join(q["reasons"]),
+                    q["cells_json"],
+                ],
             )
         con.execute(
             "insert into quality.validated_sheets"

@@ -14,7 +14,7 @@ from quality.validate import ensure_quality_schema
     key=["quality", "petition_deadlines"],
     group_name="quality",
     kinds={"duckdb"},
-    deps=[STAGING_PETITIONS],
+    deps=[STAGING_PETITIONS, dg.AssetKey(["intermediate", "party_persons"])],
     pool=WAREHOUSE_POOL,
 )
 def petition_deadlines(
@@ -23,7 +23,7 @@ def petition_deadlines(
     """Deadline state of every open petition event as of the run's as_of (信访工作条例
     Art. 22/23: accept within 15 days; Art. 34: conclude within 60 days of acceptance, 90
     with 延期). Grain: one row per open event (its latest register row) with stage,
-    deadline, days_left and state on_time | due_soon (<= 7 days) | overdue."""
+    deadline, days_left and state on_time | due_soon (< 7 days) | overdue."""
     as_of = run_settings.as_of_date()
     with warehouse.connect() as con:
         ensure_quality_schema(con)

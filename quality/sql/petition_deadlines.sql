@@ -1,19 +1,24 @@
--- Deadline state of each open petition event as of $as_of (grain: one row per open event).
+-- Deadline state of each open petition event as of $as_of (grain: one row per open event);
+-- due_soon: deadline within the next 7 days (deadline < as_of + 7), as marts.overdue_petitions.
 -- An event listed again in a later register is taken from its latest register row; an
 -- event is (township, 信访编号) where given, else (key party, 信访日期, 形式) as DESIGN.md s.4
--- keys petition events (the party by valid ID, else name + phone).
+-- keys petition events (the party by person_key from intermediate.party_persons, which
+-- joins a name + phone to its ID; without it, by valid ID, else name + phone).
 -- Stage acceptance: no 受理日期 yet, due 15 days after 信访日期 (Art. 22/23).
 -- Stage conclusion: accepted, no 办结日期, due 60 days after 受理 (90 with 延期, Art. 34).
 with keyed as (
     select t.*,
            coalesce(
                'no:' || t.petition_no,
-               'party:' || coalesce(p.id_number, p.name || '|' || coalesce(p.phone, ''))
+               'party:' || coalesce(pp.person_key, p.id_number,
+                                    p.name || '|' || coalesce(p.phone, ''))
                    || '|' || cast(t.petition_date as varchar) || '|' || coalesce(t.form, ''),
                'row:' || t.row_id
            ) as event_key
     from staging.petitions t
     left join staging.parties p on p.row_id = t.row_id and p.party_index = 0
+    left join party_persons pp
+        on pp.row_id = t.row_id and pp.party_index = 0 and pp.template = 'petition'
 ),
 ranked as (
     select t.*,
@@ -45,7 +50,7 @@ select row_id, file_id, sheet_name, excel_row, township_code, petition_no, petit
        accepted_date, is_extended, stage, deadline,
        cast(deadline - cast($as_of as date) as integer) as days_left,
        case when deadline < $as_of then 'overdue'
-            when deadline - cast($as_of as date) <= 7 then 'due_soon'
+            when deadline - cast($as_of as date) < 7 then 'due_soon'
             else 'on_time' end as state,
        cast($as_of as date) as as_of
 from dated
