@@ -22,6 +22,7 @@ _RULE_SOURCES = (
     Path(__file__).parent / "normalize",
     Path(__file__).parents[1] / "reference",
     Path(__file__).parents[2] / "quality" / "issues.py",
+    Path(__file__).parents[2] / "quality" / "suites.py",
 )
 
 _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
