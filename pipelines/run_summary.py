@@ -53,8 +53,10 @@ def print_where_to_look(console: Console, p: Paths) -> None:
     console.print(f"\nWarehouse (pipeline's own, with PII): {p.warehouse_db}")
     if p.analytics_db.exists():
         console.print(f"Analyst snapshot (no PII):          {p.analytics_db}")
-    console.print(
-        'Try:  disputes sql "select * from marts.township_monthly limit 10"\n'
-        f"  or: python -c \"import duckdb; print(duckdb.connect('{p.warehouse_db}', "
-        "read_only=True).sql('select status, count(*) from raw.files group by 1'))\""
+    # Plain print: these lines are meant to be copied, so no wrapping.
+    print("\nTry (after `source .venv/bin/activate`):")
+    print(f'  DISPUTES_HOME={p.home} disputes sql "select * from marts.township_monthly limit 10"')
+    print(
+        f"  python -c \"import duckdb; print(duckdb.connect('{p.analytics_db}', read_only=True)"
+        ".sql('select * from marts.county_summary'))\""
     )

@@ -6,8 +6,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e '.[dev]'
+    # Some machines list local find-links folders that do not exist; pip warns once per
+    # package about them. Those lines are noise, every other message is kept.
+    {
+        .venv/bin/python -m pip install --quiet --upgrade pip
+        .venv/bin/python -m pip install --quiet -e '.[dev]'
+    } 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
     rm -f .venv/.installed-* && touch "$stamp"
 fi
 # shellcheck disable=SC1091
