@@ -40,4 +40,7 @@ def execute_script(
         if not body:
             continue
         named = {k: v for k, v in (params or {}).items() if f"${k}" in body}
-        con.execute(body, named) if named else con.execute(body)
+        if named:
+            con.execute(body, named)
+        else:
+            con.execute(body)
