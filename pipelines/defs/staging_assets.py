@@ -7,43 +7,35 @@ import dagster as dg
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.staging_load import stage_pending
 
+# table name -> description (grain and source) of the staging tables one pass writes.
+STAGING_TABLES = {
+    "disputes": (
+        "One typed row per usable dispute register row (矛盾纠纷排查化解台账), "
+        "grain: file x sheet x Excel row; parties in staging.parties."
+    ),
+    "petitions": (
+        "One typed row per usable petition register row (信访事项登记台账), "
+        "grain: file x sheet x Excel row; parties in staging.parties."
+    ),
+    "parties": (
+        "One row per party (当事人 / 信访人) of a staged row, in the order the cell "
+        "lists them (party_index 0 = the key party); raw PII, never published."
+    ),
+}
 STAGING_DISPUTES = dg.AssetKey(["staging", "disputes"])
 STAGING_PETITIONS = dg.AssetKey(["staging", "petitions"])
-STAGING_PARTIES = dg.AssetKey(["staging", "parties"])
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            STAGING_DISPUTES,
+            ["staging", table],
             deps=[dg.AssetKey(["raw", "registers"])],
             group_name="staging",
             kinds={"duckdb", "polars"},
-            description=(
-                "One typed row per usable dispute register row (矛盾纠纷排查化解台账), "
-                "grain: file x sheet x Excel row; parties in staging.parties."
-            ),
-        ),
-        dg.AssetSpec(
-            STAGING_PETITIONS,
-            deps=[dg.AssetKey(["raw", "registers"])],
-            group_name="staging",
-            kinds={"duckdb", "polars"},
-            description=(
-                "One typed row per usable petition register row (信访事项登记台账), "
-                "grain: file x sheet x Excel row; parties in staging.parties."
-            ),
-        ),
-        dg.AssetSpec(
-            STAGING_PARTIES,
-            deps=[dg.AssetKey(["raw", "registers"])],
-            group_name="staging",
-            kinds={"duckdb", "polars"},
-            description=(
-                "One row per party (当事人 / 信访人) of a staged row, in the order the cell "
-                "lists them (party_index 0 = the key party); raw PII, never published."
-            ),
-        ),
+            description=description,
+        )
+        for table, description in STAGING_TABLES.items()
     ],
 )
 def staging_registers(
@@ -55,26 +47,18 @@ def staging_registers(
     sheets leave staging; a change of rules restages everything."""
     with warehouse.connect() as con:
         summary = stage_pending(con)
+        quarantined = con.execute("select count(*) from quality.quarantined_rows").fetchone()
         totals = {
-            key: con.execute(sql).fetchone()[0]  # type: ignore[index]
-            for key, sql in {
-                "disputes": "select count(*) from staging.disputes",
-                "petitions": "select count(*) from staging.petitions",
-                "quarantined": "select count(*) from quality.quarantined_rows",
-                "parties": "select count(*) from staging.parties",
-            }.items()
+            table: con.execute(f"select count(*) from staging.{table}").fetchone()
+            for table in STAGING_TABLES
         }
     context.log.info(f"staged this run: {summary.metadata()}")
-    for key, name in (
-        (STAGING_DISPUTES, "disputes"),
-        (STAGING_PETITIONS, "petitions"),
-        (STAGING_PARTIES, "parties"),
-    ):
+    for table, count in totals.items():
         yield dg.MaterializeResult(
-            asset_key=key,
+            asset_key=["staging", table],
             metadata={
-                "dagster/row_count": totals[name],
-                "rows_quarantined_total": totals["quarantined"],
+                "dagster/row_count": count[0] if count else 0,
+                "rows_quarantined_total": quarantined[0] if quarantined else 0,
                 **{f"this_run_{k}": v for k, v in summary.metadata().items()},
             },
         )
