@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -182,14 +182,21 @@ def _header_guess(grid: SheetGrid) -> list[str]:
     return [normalize_header(v) for v in row if v and v.strip()]
 
 
-def extract_many(paths: Sequence[Path], workers: int = 2) -> list[ExtractedFile]:
-    """extract_file over many files in a process pool, results in the order of ``paths``.
+def iter_extract(paths: Sequence[Path], workers: int = 2) -> Iterator[ExtractedFile]:
+    """extract_file over many files in a process pool, yielded in the order of ``paths``
+    as they finish, so the caller can land one file while the workers read the next.
 
     The pool uses "spawn": a forked child inherits polars' thread pool locks from a parent
     that already ran polars and was seen to hang forever (measured here, Linux, fork).
     """
     if workers <= 1 or len(paths) < 4:
-        return [extract_file(p) for p in paths]
+        yield from (extract_file(p) for p in paths)
+        return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(extract_file, paths, chunksize=4))
+        yield from pool.map(extract_file, paths, chunksize=4)
+
+
+def extract_many(paths: Sequence[Path], workers: int = 2) -> list[ExtractedFile]:
+    """All of ``iter_extract`` at once, in the order of ``paths``."""
+    return list(iter_extract(paths, workers))

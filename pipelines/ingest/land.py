@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, extract_many
+from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, iter_extract
 from pipelines.ingest.fields import FIELDS
 from warehouse.db import execute_script
 
@@ -234,7 +234,7 @@ def ingest_inbox(
         if sha not in known and sha not in todo:
             todo[sha] = path
     summary.files_new = len(todo)
-    for ef in extract_many(list(todo.values()), workers):
+    for ef in iter_extract(list(todo.values()), workers):
         rel = str(Path(ef.path).resolve().relative_to(inbox.resolve()))
         con.execute("begin transaction")
         try:
