@@ -23,7 +23,8 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 def township_heatmap(frame: pl.DataFrame) -> alt.Chart:
     """New cases per township (rows) and month (columns), labelled cells."""
-    dark_from = 0.6 * float(frame["new_cases"].max() or 0)  # white labels on dark cells
+    # labels turn white on the darkest cells
+    dark_from = 0.6 * float(frame["new_cases"].max() or 0)  # type: ignore[arg-type]
     base = alt.Chart(frame).encode(
         x=alt.X("month_label:O", title="月份", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("township_name:N", title=None, sort=alt.SortField("township_code")),
