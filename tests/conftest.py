@@ -5,9 +5,9 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import socket
 import threading
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
