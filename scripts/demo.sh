@@ -7,4 +7,5 @@ source scripts/_venv.sh
 export DISPUTES_HOME="${DISPUTES_HOME:-$PWD/data}"
 export DAGSTER_HOME="${DAGSTER_HOME:-$DISPUTES_HOME/dagster}"
 mkdir -p "$DAGSTER_HOME"
+disputes dagster-home >/dev/null   # dagster.yaml: one writer run at a time, for `dagster dev`
 disputes demo

@@ -100,7 +100,6 @@ def coordinator_alerts(
         if dry_run:
             continue
         if not recipient.targets:
-            log.warning("no alert target configured for %s", digest.township_name)
             result.without_targets.append(digest.township_code)
             continue
         delivered = False
@@ -135,6 +134,14 @@ def coordinator_alerts(
             delivered = delivered or outcome.status == "sent"
         if delivered:
             record_digest_delivered(con, digest)
+    if result.without_targets:
+        # One line, not one per township: a fresh install has no targets at all.
+        log.warning(
+            "no alert target configured for %d township(s) (%s); their digests stay unsent "
+            "(see pipelines/reference/coordinators.yaml)",
+            len(result.without_targets),
+            ", ".join(result.without_targets),
+        )
     return result
 
 
