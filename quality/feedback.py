@@ -270,8 +270,8 @@ def _mark_sheet(ws: Worksheet, issues: list[dict[str, Any]], header_rows: list[i
             f"{SEVERITY_ZH[i['severity']]}：{i['message_zh']}" for i in _unique(found)
         )
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        worst = any(i["severity"] == "error" for i in found)
-        cell.font = Font(color="FFC00000" if worst else "FF7F6000")
+        has_error = any(i["severity"] == "error" for i in found)
+        cell.font = Font(color="FFC00000" if has_error else "FF7F6000")
 
 
 def _unique(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,11 @@ from quality.statutory import statutory_findings
 from quality.suites import SUITE_VERSION, SuiteRun, run_suite
 
 SQL_DIR = Path(__file__).parent / "sql"
-_MASKERS = {"party_name": mask_name, "id_number": mask_id, "phone": mask_phone}
+_MASKERS: dict[str, Callable[[str], str]] = {
+    "party_name": mask_name,
+    "id_number": mask_id,
+    "phone": mask_phone,
+}
 _TEMPLATE_OF = {"disputes": "dispute", "petitions": "petition"}
 
 Key = tuple[str, str, int, str]  # file_id, sheet_name, excel_row, field

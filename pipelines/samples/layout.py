@@ -242,6 +242,13 @@ def text_sheet(name: str, lines: list[str]) -> SheetSpec:
     return sheet
 
 
+def _whole(value: object) -> int:
+    """int() of a number cell's value (cells are typed `tuple[str, object]`)."""
+    if not isinstance(value, int | float):
+        raise TypeError(f"number cell holds {value!r}")
+    return int(value)
+
+
 def place(
     name: str,
     columns: list[Column],
@@ -315,7 +322,9 @@ def place(
         tot[1] = ("s", f"共{len(rows)}件")
         if "people_count" in fields:
             total = sum(
-                int(c[1]) for row in rows if (c := row.cells.get("people_count")) and c[0] == "n"
+                _whole(cell[1])
+                for row in rows
+                if (cell := row.cells.get("people_count")) and cell[0] == "n"
             )
             tot[fields.index("people_count")] = ("n", total)
         add(tot)

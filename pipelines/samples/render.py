@@ -45,8 +45,8 @@ class Listings:
 
 def listings(world: World) -> Listings:
     n = world.months
-    dis = {t.code: [[] for _ in range(n)] for t in world.townships}
-    pet = {t.code: [[] for _ in range(n)] for t in world.townships}
+    dis: dict[str, list[list[int]]] = {t.code: [[] for _ in range(n)] for t in world.townships}
+    pet: dict[str, list[list[int]]] = {t.code: [[] for _ in range(n)] for t in world.townships}
     for c in world.cases:
         first = max(month_index(c.found, world.start), 0)
         last = month_index(c.resolved, world.start) if c.resolved else n - 1

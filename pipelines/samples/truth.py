@@ -128,7 +128,10 @@ def compute(world: World) -> dict[str, list[dict]]:
     for evs in matters.values():
         first = min(evs, key=lambda e: (e.day, e.eid))
         latest = max(evs, key=lambda e: (e.day, e.eid))
-        cell = cells[first.township, mi(first.day)]
+        first_m = mi(first.day)
+        # Only events inside the period were grouped into matters above.
+        assert first_m is not None
+        cell = cells[first.township, first_m]
         if latest.concluded is not None:
             cell["onetime_den"] += 1
             cell["onetime_num"] += len(evs) == 1
@@ -138,12 +141,12 @@ def compute(world: World) -> dict[str, list[dict]]:
     township_rows = []
     for m, period in enumerate(world.periods):
         for t in world.townships:
-            c = cells[t.code, m]
+            counts = cells[t.code, m]
             prev = cells[t.code, m - 12] if m >= 12 else None
             township_rows.append(
                 _row(
                     {"month": period.isoformat(), "township_code": t.code, "township_name": t.name},
-                    c,
+                    counts,
                     prev,
                 )
             )

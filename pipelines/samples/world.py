@@ -302,6 +302,7 @@ def _simulate_cases(
             word = rng.choice(UNKNOWN_CATEGORY_WORDS)
         u = rng.random()
         unresolved_from = None
+        resolved: date | None
         if carried:
             resolved = world.start + timedelta(days=rng.randrange(0, 200))
             if rng.random() < 0.3:
@@ -511,7 +512,7 @@ def build_world(*, seed: int, start: str, months: int, townships: list[str] | No
     periods = [add_months(first, i) for i in range(months)]
     end = month_end(periods[-1])
     as_of = add_months(periods[-1], 1).replace(day=load.county().get("register_due_day", 5))
-    infos = []
+    infos: list[TownshipInfo] = []
     for i, t in enumerate(resolve_townships(townships)):
         infos.append(
             TownshipInfo(
@@ -536,10 +537,10 @@ def build_world(*, seed: int, start: str, months: int, townships: list[str] | No
     vocab = load.vocab()
     pool = _PersonPool(seed)
     used_case_keys: set = set()
-    for t in infos:
-        _simulate_cases(world, t, pool, vocab, used_case_keys)
+    for info in infos:
+        _simulate_cases(world, info, pool, vocab, used_case_keys)
     used: dict[str, set] = {"cases": set(), "matters": set(), "events": set()}
-    for t in infos:
-        _simulate_events(world, t, pool, world.cases, vocab, used)
+    for info in infos:
+        _simulate_events(world, info, pool, world.cases, vocab, used)
     world.persons = pool.persons
     return world

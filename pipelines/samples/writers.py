@@ -30,6 +30,20 @@ def mtime_for(report: date, shift_hours: int = 0) -> float:
     return (when + timedelta(hours=shift_hours)).timestamp()
 
 
+def _date_value(value: object) -> date:
+    """The value of a "d" cell (cells are typed `tuple[str, object]`)."""
+    if not isinstance(value, date):
+        raise TypeError(f"date cell holds {value!r}")
+    return value
+
+
+def _number_value(value: object) -> int | float:
+    """The value of an "n", "g" or "e" cell (cells are typed `tuple[str, object]`)."""
+    if not isinstance(value, int | float):
+        raise TypeError(f"number cell holds {value!r}")
+    return value
+
+
 def _covered(sheet: SheetSpec) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in sheet.merges:
@@ -65,9 +79,9 @@ def xlsx_bytes(spec: FileSpec) -> bytes:
         ws.set_column(0, max(sheet.ncols - 1, 0), 14)
         covered = _covered(sheet)
         for r1, c1, r2, c2 in sheet.merges:
-            value = sheet.rows[r1][c1]
+            merged = sheet.rows[r1][c1]
             style = fmt.get(sheet.styled.get(r1, ""))
-            text = value[1] if value else ""
+            text = merged[1] if merged else ""
             if (r1, c1) == (r2, c2):
                 continue
             ws.merge_range(r1, c1, r2, c2, text, style)
@@ -81,7 +95,8 @@ def xlsx_bytes(spec: FileSpec) -> bytes:
                     if value != "":
                         ws.write_string(r, c, value, style)
                 elif kind == "d":
-                    ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_fmt)
+                    day = _date_value(value)
+                    ws.write_datetime(r, c, datetime(day.year, day.month, day.day), date_fmt)
                 else:
                     ws.write_number(r, c, value, style)
     wb.close()
@@ -103,13 +118,13 @@ def xls_bytes(spec: FileSpec) -> bytes:
         ws = wb.add_sheet(sheet.name or "Sheet1", cell_overwrite_ok=True)
         covered = _covered(sheet)
         for r1, c1, r2, c2 in sheet.merges:
-            value = sheet.rows[r1][c1]
+            merged = sheet.rows[r1][c1]
             ws.write_merge(
                 r1,
                 r2,
                 c1,
                 c2,
-                value[1] if value else "",
+                merged[1] if merged else "",
                 styles.get(sheet.styled.get(r1, ""), plain),
             )
         for r, row in enumerate(sheet.rows):
@@ -124,7 +139,7 @@ def xls_bytes(spec: FileSpec) -> bytes:
                 elif kind == "d":
                     ws.write(r, c, value, date_style)
                 else:
-                    ws.write(r, c, float(value), style)
+                    ws.write(r, c, float(_number_value(value)), style)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -137,12 +152,12 @@ def _csv_text(cell: Cell | None) -> str:
     if kind == "s":
         return str(value)
     if kind == "d":
-        return value.isoformat()  # type: ignore[union-attr]
+        return _date_value(value).isoformat()
     if kind == "e":
         return f"{value:.5E}".replace("E+", "E+")  # Excel's General view: 3.52627E+17
     if isinstance(value, float) and not value.is_integer():
         return repr(value)
-    return str(int(value))  # type: ignore[arg-type]
+    return str(int(_number_value(value)))
 
 
 def csv_bytes(spec: FileSpec) -> bytes:
