@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ruff check .
+mypy            # pipelines/ and quality/, configured in pyproject.toml
 dagster definitions validate -w workspace.yaml
 # The report test screenshots the HTML in Debian's chromium (skipped when it is absent);
 # CI installs it, with a CJK font so the Chinese text renders. Only as root under CI.
