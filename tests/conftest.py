@@ -42,6 +42,13 @@ def make_world(root: Path, **kwargs: object) -> World:
 
 
 @pytest.fixture(scope="session")
+def county_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """All 17 townships x 12 months with every kind of mess: the acceptance world of the
+    ingest (every row accounted for) — larger, so only tests that need the whole county."""
+    return make_world(tmp_path_factory.mktemp("county_world"), seed=7, months=12)
+
+
+@pytest.fixture(scope="session")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """3 townships x 13 months with every kind of mess: fast enough for every test run."""
     return make_world(

@@ -50,14 +50,15 @@ def _snapshot(home: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def ingested(small_world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ingested(county_world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole county (17 townships x 12 months, every mess kind) through one run."""
     home = tmp_path_factory.mktemp("home_accounting")
-    outcome = run_nightly(home=home, inbox=small_world.inbox, as_of=small_world.as_of)
+    outcome = run_nightly(home=home, inbox=county_world.inbox, as_of=county_world.as_of)
     assert outcome.success, outcome.failure
     return home
 
 
-def test_file_statuses_match_truth(ingested: Path, small_world: World) -> None:
+def test_file_statuses_match_truth(ingested: Path, county_world: World) -> None:
     con = _db(ingested)
     got = {
         Path(path).name: (status, kind)
@@ -66,7 +67,7 @@ def test_file_statuses_match_truth(ingested: Path, small_world: World) -> None:
         ).fetchall()
     }
     con.close()
-    truth = _truth_csv(small_world, "files.csv")
+    truth = _truth_csv(county_world, "files.csv")
     assert len(got) == len(truth)
     for row in truth:
         status, kind = got[Path(row["file"]).name]
@@ -75,7 +76,7 @@ def test_file_statuses_match_truth(ingested: Path, small_world: World) -> None:
             assert kind == row["reason_kind"], row["file"]
 
 
-def test_every_row_is_staged_or_quarantined(ingested: Path, small_world: World) -> None:
+def test_every_row_is_staged_or_quarantined(ingested: Path, county_world: World) -> None:
     """Rows in staging + rows quarantined = data rows of every active file, row by row."""
     con = _db(ingested)
     placed = con.execute(
@@ -95,7 +96,7 @@ def test_every_row_is_staged_or_quarantined(ingested: Path, small_world: World) 
     assert len(got) == len(placed), "a row is both staged and quarantined"
     expected = {
         (Path(row["file"]).name, row["sheet"], int(row["excel_row"])): row["expected"]
-        for row in _truth_csv(small_world, "rows.csv")
+        for row in _truth_csv(county_world, "rows.csv")
         if row["expected"] in ("staged", "quarantined")
     }
     missing = sorted(set(expected) - set(got))[:5]
@@ -105,14 +106,14 @@ def test_every_row_is_staged_or_quarantined(ingested: Path, small_world: World) 
     assert not wrong, f"placed differently than truth: {wrong}"
 
 
-def test_data_rows_match_truth_per_file(ingested: Path, small_world: World) -> None:
+def test_data_rows_match_truth_per_file(ingested: Path, county_world: World) -> None:
     con = _db(ingested)
     landed = dict(
         (Path(p).name, n)
         for p, n in con.execute("select path, data_rows from raw.files").fetchall()
     )
     con.close()
-    for row in _truth_csv(small_world, "files.csv"):
+    for row in _truth_csv(county_world, "files.csv"):
         if row["expected_status"] != "rejected":
             assert landed[Path(row["file"]).name] == int(row["data_rows"]), row["file"]
 
