@@ -176,9 +176,7 @@ def test_resubmission_replaces_rows(small_world: World, tmp_path: Path) -> None:
     raw_old = con.execute(
         "select count(*) from raw.petition_rows where file_id = ?", [file_id]
     ).fetchone()[0]
-    new_rows = con.execute(
-        "select data_rows from raw.files where file_id = ?", [by]
-    ).fetchone()[0]
+    new_rows = con.execute("select data_rows from raw.files where file_id = ?", [by]).fetchone()[0]
     con.close()
     assert status == "superseded"
     assert staged_old == 0
@@ -193,3 +191,36 @@ def test_issue_counts_by_rule_are_reported(ingested: Path) -> None:
     )
     con.close()
     assert rules["key_date_missing"] + rules["key_date_unparseable"] > 0
+
+
+def test_unplaceable_sheet_in_a_loaded_workbook_is_not_lost(
+    small_world: World, tmp_path: Path
+) -> None:
+    """A quarterly workbook where one month's sheet names no month anywhere: the other
+    sheets load, the file is copied to quarantine and its reason names the sheet."""
+    import openpyxl
+
+    source = next(small_world.inbox.rglob("*第1季度*.xlsx"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook = openpyxl.load_workbook(source)
+    sheet = workbook.worksheets[1]
+    sheet["A1"] = str(sheet["A1"].value).split("20")[0] + "矛盾纠纷排查化解台账"  # no year/month
+    sheet.title = "续表"
+    target = inbox / source.name
+    workbook.save(target)
+    home = tmp_path / "home"
+    assert run_nightly(home=home, inbox=inbox, as_of=small_world.as_of).success
+    con = _db(home)
+    status, reason, qpath = con.execute(
+        "select status, reason_zh, quarantine_path from raw.files"
+    ).fetchone()
+    sheets = dict(con.execute("select sheet_name, status from raw.sheets").fetchall())
+    con.close()
+    assert status == "loaded"
+    assert "续表" in reason and "月份" in reason
+    assert Path(qpath).is_file()
+    assert sheets["续表"] == "rejected"
+    assert sorted(s for s, st in sheets.items() if st == "loaded") == sorted(
+        ws.title for ws in workbook.worksheets if ws.title != "续表"
+    )
