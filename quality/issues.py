@@ -50,6 +50,10 @@ RULES: dict[str, tuple[str, str]] = {
     "value_unknown": (WARNING, "第{row}行「{header}」「{value}」无法识别，请按下拉选项填写。"),
     "date_unparseable": (WARNING, "第{row}行「{header}」「{value}」不是有效日期，请核对。"),
     "date_after_receipt": (WARNING, "第{row}行「{header}」「{value}」晚于报送日期，请核对。"),
+    "petition_date_missing": (
+        WARNING,
+        "第{row}行已填写信访情况，但「{header}」为空：本行暂不计入信访批次，请补填信访日期。",
+    ),
     "people_count_invalid": (
         WARNING,
         "第{row}行「{header}」「{value}」不是正整数，已按1人计，请核对。",

@@ -27,7 +27,7 @@ import pandas as pd
 
 from pipelines.reference import load
 
-SUITE_VERSION = "2026.11-1"
+SUITE_VERSION = "2026.11-2"
 DOCS_SITE = "local_site"
 EARLIEST_DATE = datetime(2000, 1, 1)
 MOBILE_OR_LANDLINE = r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
@@ -140,20 +140,10 @@ def _common(key_date: str, number: str) -> list[Check]:
     ]
 
 
-@cache
-def suites() -> dict[str, list[Check]]:
-    """The suites by frame name: disputes, petitions, parties."""
-    disputes = [
-        *_common("found_date", "case_no"),
-        _not_before(
-            "resolved_date", "found_date", "date_order", "resolved_date", other_field="found_date"
-        ),
-        _not_before("report_date", "resolved_date", "date_after_receipt", "resolved_date"),
-        _in_set("status", _vocab_values("status"), "value_unknown", "status"),
-        _in_set("risk_level", _vocab_values("risk_level"), "value_unknown", "risk_level"),
-    ]
-    petitions = [
-        *_common("petition_date", "petition_no"),
+def _petition_columns() -> list[Check]:
+    """Date order, receipt and word checks of the petition columns (信访工作条例 Art. 22-34
+    count from 信访日期 and 受理日期); shared by petition rows and petitioned dispute rows."""
+    return [
         *[
             _not_before(d, "petition_date", "date_order", d, other_field="petition_date")
             for d in ("accepted_date", "concluded_date", "meeting_date")
@@ -171,6 +161,27 @@ def suites() -> dict[str, list[Check]]:
         ],
         _in_set("form", _vocab_values("form"), "value_unknown", "form"),
         _in_set("level", _vocab_values("level"), "value_unknown", "level"),
+    ]
+
+
+@cache
+def suites() -> dict[str, list[Check]]:
+    """The suites by frame name: disputes, petitions, parties."""
+    disputes = [
+        *_common("found_date", "case_no"),
+        _not_before(
+            "resolved_date", "found_date", "date_order", "resolved_date", other_field="found_date"
+        ),
+        _not_before("report_date", "resolved_date", "date_after_receipt", "resolved_date"),
+        _in_set("status", _vocab_values("status"), "value_unknown", "status"),
+        _in_set("risk_level", _vocab_values("risk_level"), "value_unknown", "risk_level"),
+        # a dispute that was also petitioned: its petition columns obey the petition rules
+        _not_before("report_date", "petition_date", "date_after_receipt", "petition_date"),
+        *_petition_columns(),
+    ]
+    petitions = [
+        *_common("petition_date", "petition_no"),
+        *_petition_columns(),
     ]
     parties = [
         _in_set("id_status", ID_STATUS_OK, "id_checksum", "id_number", rule_from_value="id_"),

@@ -29,6 +29,10 @@ MIN_HEADER_MATCHES = 3
 HEADER_SCAN_ROWS = 30
 # A row sequence column: not a case number, not data (docs/contracts.md).
 SEQUENCE_HEADERS = frozenset({"序号", "序", "No", "NO", "no", "No.", "编码序号"})
+# A dispute register may carry petition columns (信访日期, 信访形式, ...) for disputes that
+# were also petitioned, so a header holding every key of both templates is a dispute
+# register; a petition register never has the dispute's 排查时间 and 化解状态.
+DISPUTE_OVER_PETITION = "dispute"
 
 _BRACKETS = str.maketrans(
     {
@@ -150,16 +154,17 @@ def _match_header(text: str, template: str) -> str | None:
 
 
 def detect_template(headers: Iterable[str | None]) -> str | None:
-    """The template whose key fields are all among ``headers`` (best match wins), or None."""
+    """The template whose key fields are all among ``headers`` (best match wins; the
+    dispute template when both are complete), or None."""
     texts = list(headers)
-    best: tuple[int, str] | None = None
+    best: tuple[bool, int, str] | None = None
     for template in TEMPLATES:
         fields = {f for f in (match_header(t, template) for t in texts) if f}
-        if all(k in fields for k in template_keys()[template]) and (
-            best is None or len(fields) > best[0]
-        ):
-            best = (len(fields), template)
-    return best[1] if best else None
+        if all(k in fields for k in template_keys()[template]):
+            rank = (template == DISPUTE_OVER_PETITION, len(fields), template)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
+    return best[2] if best else None
 
 
 # --- header search ----------------------------------------------------------------------
@@ -204,9 +209,10 @@ def _best(
     raw = {j: t[0].strip() for j, t in texts.items()}
     cands = [_HeaderCandidate(t, _match_cells(texts, t), headers, rows, raw) for t in TEMPLATES]
 
-    def rank(c: _HeaderCandidate) -> tuple[bool, int]:
+    def rank(c: _HeaderCandidate) -> tuple[bool, bool, int]:
         have = set(c.mapping.values())
-        return (all(k in have for k in keys[c.template]), c.score)
+        complete = all(k in have for k in keys[c.template])
+        return (complete, complete and c.template == DISPUTE_OVER_PETITION, c.score)
 
     return max(cands, key=rank)
 

@@ -34,16 +34,29 @@ from pipelines.privacy import mask_id, mask_name, mask_phone
 from quality.issues import ERROR, Issue
 
 KEY_DATE = {"dispute": "found_date", "petition": "petition_date"}
-# Later dates that must not precede the key date (or, for 办结, the acceptance).
+_PETITION_ORDER = [
+    ("accepted_date", "petition_date"),
+    ("concluded_date", "petition_date"),
+    ("concluded_date", "accepted_date"),
+    ("meeting_date", "petition_date"),
+]
+# Later dates that must not precede the key date (or, for 办结, the acceptance). A dispute
+# row's petition columns follow the petition register's rules.
 DATE_ORDER = {
-    "dispute": [("resolved_date", "found_date")],
-    "petition": [
-        ("accepted_date", "petition_date"),
-        ("concluded_date", "petition_date"),
-        ("concluded_date", "accepted_date"),
-        ("meeting_date", "petition_date"),
-    ],
+    "dispute": [("resolved_date", "found_date"), *_PETITION_ORDER],
+    "petition": _PETITION_ORDER,
 }
+# Petition columns a dispute register may carry for a dispute that was also petitioned.
+DISPUTE_PETITION_FIELDS = (
+    "petition_no",
+    "petition_date",
+    "form",
+    "level",
+    "accepted_date",
+    "concluded_date",
+    "is_extended",
+    "meeting_date",
+)
 OTHER_DATES = {
     "dispute": ["resolved_date"],
     "petition": ["accepted_date", "concluded_date", "meeting_date"],
@@ -186,13 +199,51 @@ class _RowStager:
                 self.flag(later, "date_order", other=headers.get(earlier, earlier))
 
 
+def _dispute_petition(s: _RowStager) -> dict[str, Any]:
+    """The petition columns of a dispute row, typed; all None when the row is not a
+    petition event.
+
+    The row is a petition event when any petition cell other than 是否延期 is filled and its
+    信访日期 is a usable date. Unlike a petition row, a bad 信访日期 does not quarantine the
+    row (the dispute itself is sound): unreadable -> date_unparseable, after the file's
+    receipt -> date_after_receipt, missing while other petition cells are filled ->
+    petition_date_missing; in each case the row counts as a dispute only.
+    """
+    empty = dict.fromkeys(DISPUTE_PETITION_FIELDS)
+    if not any(
+        clean_text(s.cells.get(name)) for name in DISPUTE_PETITION_FIELDS if name != "is_extended"
+    ):
+        return empty
+    day = s.date_of("petition_date")
+    receipt = s.ctx.receipt_date
+    if day is not None and receipt is not None and day > receipt:
+        day = None
+    elif day is None and clean_text(s.cells.get("petition_date")) is None:
+        s.flag("petition_date", "petition_date_missing")
+    values = {
+        "petition_no": clean_text(s.cells.get("petition_no")),
+        "petition_date": day,
+        "form": s.mapped("form", map_form),
+        "level": s.mapped("level", map_level),
+        **{name: s.date_of(name) for name in OTHER_DATES["petition"]},
+        "is_extended": bool(s.mapped("is_extended", map_extended)),
+    }
+    if day is None:  # not an event; its dates still go through the order check
+        return empty | {name: values[name] for name in OTHER_DATES["petition"]}
+    return values
+
+
 def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, Any]:
     found = s.date_of("found_date", key=True)
     resolved = s.date_of("resolved_date")
     status = s.mapped("status", map_status)
     if status == "resolved" and resolved is None:
         s.flag("resolved_date", "resolved_without_date")
-    s.check_order({"found_date": found, "resolved_date": resolved}, headers)
+    petition = _dispute_petition(s)
+    s.check_order({"found_date": found, "resolved_date": resolved, **petition}, headers)
+    # Dates of a petition part without a usable 信访日期 were only needed for the order check.
+    if petition["petition_date"] is None:
+        petition = dict.fromkeys(DISPUTE_PETITION_FIELDS)
     category = s.mapped("category", map_category)
     return {
         "row_id": rid,
@@ -211,6 +262,7 @@ def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, 
         "resolved_date": resolved,
         "risk_level": s.mapped("risk_level", map_risk),
         "remarks": clean_text(s.cells.get("remarks")),
+        **petition,
     }
 
 

@@ -26,7 +26,16 @@ _RULE_SOURCES = (
 )
 
 _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
-    "disputes": {"found_date": pl.Date, "resolved_date": pl.Date, "period": pl.Date},
+    "disputes": {
+        "found_date": pl.Date,
+        "resolved_date": pl.Date,
+        "period": pl.Date,
+        "petition_date": pl.Date,
+        "accepted_date": pl.Date,
+        "concluded_date": pl.Date,
+        "meeting_date": pl.Date,
+        "is_extended": pl.Boolean,
+    },
     "petitions": {
         "petition_date": pl.Date,
         "accepted_date": pl.Date,

@@ -5,6 +5,12 @@ select d.row_id, d.file_id, d.sheet_name, d.excel_row, d.township_code,
        cast(d.resolved_date as timestamp) as resolved_date,
        cast(d.report_date as timestamp) as report_date,
        d.case_no, d.category, d.category_raw, d.people_count, d.status, d.risk_level,
+       -- petition columns (null unless the dispute was also petitioned)
+       cast(d.petition_date as timestamp) as petition_date,
+       cast(d.accepted_date as timestamp) as accepted_date,
+       cast(d.concluded_date as timestamp) as concluded_date,
+       cast(d.meeting_date as timestamp) as meeting_date,
+       d.petition_no, d.form, d.level,
        p.name as party_name
 from staging.disputes d
 join validation_pending v on v.file_id = d.file_id and v.sheet_name = d.sheet_name

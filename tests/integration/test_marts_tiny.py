@@ -1,6 +1,6 @@
 """Every figure of DESIGN.md section 5 on a tiny hand-written world, checked on paper.
 
-Seven CSV registers of 莲峰镇 (and one of 北团镇) go through the whole nightly job with
+Seven CSV registers of 莲峰镇 (and three of 北团镇) go through the whole nightly job with
 as_of 2025-06-10 (so as_of + 7 = 06-17). The reporting range is 2024-03 .. 2025-05.
 
 Dispute cases (莲峰镇):
@@ -9,6 +9,16 @@ Dispute cases (莲峰镇):
   LF-003 王五 found 03-10, 未化解 (not relisted: still open)
   (no 编号) 赵六 found 04-03, 已化解 without a date -> effective 04-30 (end of April)
   LF-004 王五 found 04-15, 化解中
+  北团镇, April 2025 (a dispute register with petition columns, DESIGN.md s.4):
+  BT-001 孙八 征地拆迁 found 04-01, 7 people, petitioned 04-02 (XF2025101, visit 赴市,
+     accepted 04-03, met 04-05, not concluded): only in the dispute register -> F1
+  BT-002 周九 劳动社保 found 04-06, 3 people, petitioned 04-08 (XF2025102, letter, accepted
+     04-10, answered 04-30): also in 北团镇's petition register (1 person, no 关联纠纷编号)
+     -> F2, counted once, people from the petition register, matter BT-002
+  BT-003 吴十 邻里纠纷 found 04-10, 已化解 04-20, petition columns empty: a dispute only
+  (no 编号) 郑一 婚姻家庭 found 04-12, petitioned 04-15 (visit, no 信访编号, not accepted):
+     also in the petition register without 编号 -> F3, one event by (person, date, form)
+  BT-005 陈二: 受理 04-21 before 信访 04-22 -> quarantined (date_order)
 Petition events (莲峰镇 unless said):
   2024: XF2024001 王五 (北团镇) 03-08; XF2024002 钱七 03-15, 3 people; both timely, on time
   E1 XF2025001 张三 03-03 visit, linked LF-001, accepted 03-05, concluded 03-20, met 03-06
@@ -52,13 +62,37 @@ ID_B = _id18("35082519800202456")
 ID_C = _id18("35082519650707789")
 ID_D = _id18("35082519900909111")
 ID_E = _id18("35082519551111222")
+ID_F = _id18("35082519600101333")
+ID_G = _id18("35082519700202444")
+ID_H = _id18("35082519850303555")
 
 DISPUTE_HEADER = "编号,乡镇,纠纷类别,当事人,身份证号,联系电话,涉及人数,排查时间,化解状态,化解时间"
 PETITION_HEADER = (
     "信访编号,信访日期,信访形式,信访人,身份证号,联系电话,人数,问题类别,信访层级,"
     "受理日期,办结日期,是否延期,关联纠纷编号,领导见面日期"
 )
+DISPUTE_PETITION_HEADER = (
+    DISPUTE_HEADER + ",信访编号,信访日期,信访形式,信访层级,受理日期,答复日期,是否延期,领导见面日期"
+)
 REGISTERS = {
+    "北团镇2025年4月矛盾纠纷排查化解台账.csv": [
+        DISPUTE_PETITION_HEADER,
+        f"BT-001,北团镇,征地拆迁,孙八,{ID_F},13300000006,7,2025-04-01,化解中,,"
+        "XF2025101,2025-04-02,走访,赴市,2025-04-03,,否,2025-04-05",
+        f"BT-002,北团镇,劳动社保,周九,{ID_G},13300000007,3,2025-04-06,化解中,,"
+        "XF2025102,2025-04-08,来信,本县,2025-04-10,2025-04-30,否,",
+        "BT-003,北团镇,邻里纠纷,吴十,,13300000008,1,2025-04-10,已化解,2025-04-20,,,,,,,,",
+        f",北团镇,婚姻家庭,郑一,{ID_H},13300000010,1,2025-04-12,化解中,,"
+        ",2025-04-15,走访,本县,,,,",
+        "BT-005,北团镇,邻里纠纷,陈二,,13300000009,1,2025-04-20,化解中,,"
+        "XF2025103,2025-04-22,来电,本县,2025-04-21,,否,",
+    ],
+    "北团镇2025年4月信访事项登记台账.csv": [
+        PETITION_HEADER,
+        f"XF2025102,2025-04-08,来信,周九,{ID_G},13300000007,1,劳动社保,本县,"
+        "2025-04-10,2025-04-30,否,,",
+        f",2025-04-15,走访,郑一,{ID_H},13300000010,1,婚姻家庭,本县,,,否,,",
+    ],
     "莲峰镇2025年3月矛盾纠纷排查化解台账.csv": [
         DISPUTE_HEADER,
         f"LF-001,莲峰镇,合同债务,张三,{ID_A_15},13800000001,1,2025-03-02,化解中,",
@@ -157,7 +191,44 @@ def D(text: str | None) -> Decimal | None:  # noqa: N802
 def test_every_registers_rows_are_staged(home: Path) -> None:
     counts = _rows(home, "select (select count(*) from staging.disputes) as d,"
                          " (select count(*) from staging.petitions) as p")[0]
-    assert counts == {"d": 6, "p": 13}
+    assert counts == {"d": 10, "p": 15}
+    quarantined = _rows(
+        home, "select rule, field from quality.row_issues where severity = 'error'"
+    )
+    assert quarantined == [{"rule": "date_order", "field": "accepted_date"}]  # BT-005
+
+
+def test_dispute_rows_with_petition_columns_are_events(home: Path) -> None:
+    events = _rows(
+        home,
+        "select petition_no, person_key, people_count, register_source,"
+        " is_in_dispute_register, linked_case_no from intermediate.petition_events"
+        " where township_code = ? order by petition_date",
+        BEITUAN,
+    )
+    assert [(e["petition_no"], e["people_count"], e["register_source"]) for e in events] == [
+        ("XF2024001", 1, "petition"),
+        ("XF2025101", 7, "dispute"),  # F1: only in the dispute register, 涉及人数 7
+        ("XF2025102", 1, "petition"),  # F2: both registers, counted once
+        (None, 1, "petition"),  # F3: both registers without 信访编号, counted once
+    ]
+    assert [e["is_in_dispute_register"] for e in events] == [False, True, True, True]
+    # the dispute is the matter: F2's petition row gave no 关联纠纷编号, its dispute row did
+    assert [e["linked_case_no"] for e in events] == [None, "BT-001", "BT-002", None]
+    assert events[3]["person_key"] == _key(ID_H)
+
+
+def test_beituan_april_with_dispute_petitions(home: Path) -> None:
+    m = _month(home, "2025-04-01", BEITUAN)
+    assert (m["new_cases"], m["resolved_cases"], m["open_cases"]) == (4, 1, 3)
+    assert m["resolution_rate"] == D("25.0")
+    assert (m["petition_batches"], m["petition_persons"]) == (3, 9)  # 7 + 1 + 1
+    assert (m["group_petitions"], m["escalated_petitions"]) == (1, 1)  # F1
+    assert m["timely_acceptance_rate"] == D("66.7")  # F1, F2 of F1-F3 (F3 56 days old)
+    assert m["on_time_conclusion_rate"] == D("50.0")  # F2; F1 open 68 days (> 60)
+    assert m["one_time_resolution_rate"] == D("100.0")  # BT-002: concluded, one event
+    assert m["first_visit_meeting_rate"] == D("33.3")  # BT-001 met on day 3, of 3 matters
+    assert m["yoy_batches_pct"] is None
 
 
 def test_range_and_grid(home: Path) -> None:
@@ -167,7 +238,10 @@ def test_range_and_grid(home: Path) -> None:
 
 
 def test_cases_latest_period_wins_and_effective_resolved_date(home: Path) -> None:
-    cases = {r["case_no"]: r for r in _rows(home, "select * from intermediate.cases")}
+    cases = {
+        r["case_no"]: r
+        for r in _rows(home, "select * from intermediate.cases where township_code = ?", LIANFENG)
+    }
     assert len(cases) == 5
     assert cases["LF-001"]["status"] == "resolved"  # resolved in April's sheet
     assert cases["LF-001"]["effective_resolved_date"] == date(2025, 4, 10)
@@ -244,6 +318,16 @@ def test_category_monthly(home: Path) -> None:
     assert rows[("2025-04-01", "合同债务")] == (0, 1, 0, 0)
     assert rows[("2025-04-01", "婚姻家庭")] == (1, 1, 0, 0)
     assert rows[("2025-04-01", "其他")] == (1, 0, 1, 1)
+    beituan = {
+        r["category"]: (r["new_cases"], r["resolved_cases"], r["petition_batches"],
+                        r["petition_persons"])
+        for r in _rows(home, "select * from marts.category_monthly where township_code = ?"
+                             " and month = date '2025-04-01'", BEITUAN)
+    }
+    assert beituan == {
+        "征地拆迁": (1, 0, 1, 7), "劳动社保": (1, 0, 1, 1), "婚姻家庭": (1, 0, 1, 1),
+        "邻里纠纷": (1, 1, 0, 0),
+    }
 
 
 def test_county_summary(home: Path) -> None:
@@ -253,15 +337,16 @@ def test_county_summary(home: Path) -> None:
     assert (y24["petition_batches"], y24["petition_persons"], y24["new_cases"]) == (2, 4, 0)
     assert y24["yoy_batches_pct"] is None and y24["repeat_petitioners"] == 0
     assert y24["one_time_resolution_rate"] == D("100.0")
-    assert (y25["new_cases"], y25["resolved_cases"], y25["open_cases"]) == (5, 3, 2)
-    assert y25["resolution_rate"] == D("60.0")
-    assert (y25["petition_batches"], y25["petition_persons"]) == (7, 13)
-    assert y25["yoy_batches_pct"] == D("250.0") and y25["yoy_persons_pct"] == D("225.0")
-    assert y25["timely_acceptance_rate"] == D("71.4")  # 5 of 7
-    assert y25["on_time_conclusion_rate"] == D("60.0")  # 3 of 5
-    assert y25["one_time_resolution_rate"] == D("50.0")
-    assert y25["first_visit_meeting_rate"] == D("20.0")  # 1 of 5 matters
-    assert (y25["group_petitions"], y25["escalated_petitions"]) == (1, 2)
+    # 莲峰镇 plus 北团镇's April (4 cases, F1-F3)
+    assert (y25["new_cases"], y25["resolved_cases"], y25["open_cases"]) == (9, 4, 5)
+    assert y25["resolution_rate"] == D("44.4")
+    assert (y25["petition_batches"], y25["petition_persons"]) == (10, 22)
+    assert y25["yoy_batches_pct"] == D("400.0") and y25["yoy_persons_pct"] == D("450.0")
+    assert y25["timely_acceptance_rate"] == D("70.0")  # 5 of 7 + 2 of 3
+    assert y25["on_time_conclusion_rate"] == D("57.1")  # 3 of 5 + 1 of 2
+    assert y25["one_time_resolution_rate"] == D("66.7")  # 1 of 2 + 1 of 1
+    assert y25["first_visit_meeting_rate"] == D("25.0")  # 1 of 5 + 1 of 3 matters
+    assert (y25["group_petitions"], y25["escalated_petitions"]) == (2, 3)
     assert y25["repeat_petitioners"] == 2  # 张三 (LF-001 twice), 李四 (邻里 twice)
 
 
@@ -286,14 +371,16 @@ def test_repeat_petitioners(home: Path) -> None:
 
 def test_overdue_petitions(home: Path) -> None:
     rows = {
-        (r["petition_no"], r["stage"]): (r["deadline"], r["days_overdue"], r["name_masked"])
+        (r["petition_no"], r["stage"], r["name_masked"]): (r["deadline"], r["days_overdue"])
         for r in _rows(home, "select * from marts.overdue_petitions")
     }
     assert rows == {
-        ("XF2025002", "conclusion"): (date(2025, 5, 24), 17, "李*"),
-        (None, "acceptance"): (date(2025, 4, 2), 69, "赵*"),
-        ("XF2025004", "conclusion"): (date(2025, 6, 8), 2, "李*"),
-        ("XF2025005", "conclusion"): (date(2025, 6, 14), -4, "王*"),
+        ("XF2025002", "conclusion", "李*"): (date(2025, 5, 24), 17),
+        (None, "acceptance", "赵*"): (date(2025, 4, 2), 69),
+        ("XF2025004", "conclusion", "李*"): (date(2025, 6, 8), 2),
+        ("XF2025005", "conclusion", "王*"): (date(2025, 6, 14), -4),
+        ("XF2025101", "conclusion", "孙*"): (date(2025, 6, 2), 8),  # F1, from a dispute row
+        (None, "acceptance", "郑*"): (date(2025, 4, 30), 41),  # F3, listed in both registers
     }
 
 

@@ -68,6 +68,23 @@ def test_detect_template() -> None:
     assert detect_template([]) is None
 
 
+def test_dispute_register_with_petition_columns() -> None:
+    headers = ["编号", "当事人", "排查时间", "化解状态", "办结时间", "信访编号", "信访日期",
+               "信访形式", "受理日期", "答复日期", "领导见面日期"]
+    # every key of both templates is present: a dispute register carrying petition columns
+    assert detect_template(headers) == "dispute"
+    found = find_table(grid([row(*headers), row("LF-1", "张三", "2025-03-02", "化解中", None,
+                                                  "XF1", "2025-03-03", "来访", None, None,
+                                                  None)]))
+    assert found is not None and found.template == "dispute"
+    fields = {f: ref.header for f, ref in found.columns.items()}
+    assert fields["resolved_date"] == "办结时间"  # the dispute's own date, as before
+    assert fields["concluded_date"] == "答复日期"  # the petition's, under its own word
+    assert fields["case_no"] == "编号" and fields["petition_no"] == "信访编号"
+    assert match_header("办结日期", "dispute") == "resolved_date"
+    assert match_header("信访办结日期", "dispute") == "concluded_date"
+
+
 def test_title_and_report_row_are_skipped() -> None:
     g = grid(
         [

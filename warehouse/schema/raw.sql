@@ -45,6 +45,11 @@ create table if not exists raw.dispute_rows (
     summary varchar, found_date varchar, responsible_unit varchar, leader varchar,
     measures varchar, status varchar, resolved_date varchar, risk_level varchar,
     remarks varchar,
+    -- petition columns of a dispute that was also petitioned (optional; blank otherwise).
+    -- Added after the first release: `create table if not exists` does not add them to an
+    -- existing warehouse, so an older DISPUTES_HOME is rebuilt from its inbox.
+    petition_no varchar, petition_date varchar, form varchar, level varchar,
+    accepted_date varchar, concluded_date varchar, is_extended varchar, meeting_date varchar,
     extra_cells varchar,                  -- JSON: unrecognized columns, "F:header" -> text
     primary key (file_id, sheet_name, excel_row)
 );
