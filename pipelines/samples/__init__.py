@@ -67,6 +67,9 @@ def generate_samples(
             template,
             t.has_case_no if template == "dispute" else t.has_petition_no,
             links=t.has_case_no,
+            petition_columns=(
+                t.has_petition_no if t.dispute_petitions and template == "dispute" else None
+            ),
         )
         for t in world.townships
         for template in ("dispute", "petition")

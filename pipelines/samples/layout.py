@@ -67,6 +67,19 @@ _OPTIONAL = {
     ),
     "petition": ("village", "content", "remarks"),
 }
+# Petition columns of a dispute register whose township records the disputes that were
+# also petitioned (headers from the dispute template's synonyms: never 办结日期, which is
+# the dispute's own 化解/办结 date). 信访编号 only where the petition register numbers too.
+DISPUTE_PETITION_COLUMNS = (
+    "petition_no",
+    "petition_date",
+    "form",
+    "level",
+    "accepted_date",
+    "concluded_date",
+    "is_extended",
+    "meeting_date",
+)
 _KEY_FIELDS = ("party_name", "found_date", "petition_date", "status", "form")
 # Register habits are assigned by "slot": 2 x (township's position in the run) + 0 for the
 # dispute register, 1 for the petition register (two offices, two habits). The first six
@@ -132,7 +145,33 @@ def _decorate(rng: random.Random, fieldname: str, header: str, marks: dict[str, 
     return header
 
 
-def _columns(rng: random.Random, template: str, style: Style, has_no: bool) -> list[Column]:
+def _petition_columns(
+    rng: random.Random, style: Style, petition_no: bool, marks: dict[str, bool]
+) -> list[Column]:
+    """The petition columns appended to a dispute register (under a 信访情况 parent when
+    the register has two header rows)."""
+    synonyms = load.header_synonyms()["dispute"]
+    cols = []
+    for f in DISPUTE_PETITION_COLUMNS:
+        if f == "petition_no" and not petition_no:
+            continue
+        words = synonyms[f]
+        header = words[0] if rng.random() < 0.5 else rng.choice(words)
+        if style.two_row_header:
+            cols.append(Column(f, header, parent="信访情况"))
+        else:
+            plain = marks | {"required": False, "star": False}
+            cols.append(Column(f, _decorate(rng, f, header, plain)))
+    return cols
+
+
+def _columns(
+    rng: random.Random,
+    template: str,
+    style: Style,
+    has_no: bool,
+    petition_columns: tuple[random.Random, bool] | None = None,
+) -> list[Column]:
     synonyms = load.header_synonyms()[template]
     fields = DISPUTE_FIELDS if template == "dispute" else PETITION_FIELDS
     marks = {
@@ -155,7 +194,9 @@ def _columns(rng: random.Random, template: str, style: Style, has_no: bool) -> l
             continue
         if f == "township" and not style.township_column:
             continue
-        if f in _OPTIONAL[template] and rng.random() < 0.2:
+        # 涉及人数 is the people_count of a petitioned dispute's event: always kept there.
+        dropped = f in _OPTIONAL[template] and rng.random() < 0.2
+        if dropped and not (petition_columns and f == "people_count"):
             continue
         words = [w for w in synonyms[f] if not (f == "township" and w == "乡镇(街道)")]
         if f == "party_name":
@@ -170,6 +211,9 @@ def _columns(rng: random.Random, template: str, style: Style, has_no: bool) -> l
             cols.append(Column(f, child, parent=party_word))
             continue
         cols.append(Column(f, _decorate(rng, f, header, marks)))
+    if petition_columns:
+        extra_rng, petition_no = petition_columns
+        cols.extend(_petition_columns(extra_rng, style, petition_no, marks))
     return cols
 
 
@@ -178,9 +222,18 @@ def slot(position: int, template: str) -> int:
 
 
 def township_style(
-    seed: int, position: int, code: str, template: str, has_no: bool, links: bool
+    seed: int,
+    position: int,
+    code: str,
+    template: str,
+    has_no: bool,
+    links: bool,
+    petition_columns: bool | None = None,
 ) -> Style:
-    """The register habits of one township office (stable across months)."""
+    """The register habits of one township office (stable across months).
+
+    ``petition_columns``: for a dispute register, whether it carries petition columns and
+    (the value) whether they include 信访编号; None: no petition columns."""
     rng = random.Random(f"{seed}:{code}:{template}:style")
     s = slot(position, template) % 34
     fmt = FORMATS.get(s, "xlsx")
@@ -207,7 +260,12 @@ def township_style(
         date_forms=forms,
         date_weights=weights,
     )
-    cols = _columns(rng, template, style, has_no)
+    extra = (
+        (random.Random(f"{seed}:{code}:{template}:petition-columns"), petition_columns)
+        if petition_columns is not None
+        else None
+    )
+    cols = _columns(rng, template, style, has_no, extra)
     if not links:
         cols = [c for c in cols if c.field != "linked_case_no"]
     style.columns = cols

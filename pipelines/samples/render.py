@@ -53,6 +53,8 @@ def listings(world: World) -> Listings:
         for k in range(first, last + 1):
             dis[c.township][k].append(c.cid)
     for e in world.events:
+        if not e.in_petition_register:
+            continue  # recorded only in its dispute's rows
         first = month_index(e.day, world.start)
         last = month_index(e.concluded, world.start) if e.concluded else n - 1
         for k in range(first, last + 1):
@@ -223,7 +225,42 @@ class Renderer:
             if case.risk == "high" and rng.random() < 0.5
             else mess.blank(rng, 0.1)
         )
+        eid = self.world.case_events.get(case.cid)
+        if eid is not None and t.dispute_petitions:
+            self._case_petition(self.world.events[eid], period, t, style, rng, row)
         return row
+
+    def _case_petition(
+        self,
+        ev: Event,
+        period: date,
+        t: TownshipInfo,
+        style: Style,
+        rng: random.Random,
+        row: DataRow,
+    ) -> None:
+        """The petition columns of a petitioned case's row: blank until the petition is
+        made, then the event as known at the register's month end."""
+        snap = month_end(period)
+        if ev.day > snap:
+            return
+        rng = random.Random(f"{self.world.seed}:{ev.eid}:{period}")  # keeps the row's stream
+
+        def known(d: date | None) -> date | None:
+            return d if d is not None and d <= snap else None
+
+        cells = row.cells
+        if t.has_petition_no:
+            cells["petition_no"] = mess.text(ev.petition_no)
+        cells["petition_date"] = self._date(ev.day, period, style, rng)
+        cells["form"] = mess.text(mess.form_word(rng, ev.form))
+        cells["level"] = mess.text(mess.LEVEL_WORDS[ev.level])
+        accepted = known(ev.accepted)
+        cells["accepted_date"] = self._date(accepted, period, style, rng)
+        cells["concluded_date"] = self._date(known(ev.concluded), period, style, rng)
+        if ev.extended and accepted is not None:
+            cells["is_extended"] = mess.text("是")
+        cells["meeting_date"] = self._date(known(ev.meeting), period, style, rng)
 
     # -- petition --------------------------------------------------------------------
     def event_row(

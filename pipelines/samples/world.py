@@ -97,6 +97,14 @@ _CASE_PREFIX = {
 }
 
 
+# Townships (by position in the run) whose dispute register carries petition columns for
+# the disputes that were also petitioned: the first three cover case numbers with and
+# without 信访编号 and a register without 编号, so a 3-township test world sees every kind.
+DISPUTE_PETITION_POSITIONS = frozenset({0, 1, 2, 9})
+# Share of a such township's cases petitioned only through the dispute register.
+DISPUTE_ONLY_SHARE = 0.08
+
+
 def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
@@ -162,6 +170,10 @@ class Event:
     matter: tuple[str, ...]
     village: str
     content: str
+    # The case whose dispute register rows carry this event in their petition columns
+    # (a dispute that was also petitioned), and whether the petition register lists it too.
+    case_row: int | None = None
+    in_petition_register: bool = True
 
 
 @dataclass(slots=True)
@@ -173,6 +185,7 @@ class TownshipInfo:
     villages: list[str]
     has_case_no: bool
     has_petition_no: bool
+    dispute_petitions: bool = False  # its dispute register carries petition columns
 
 
 @dataclass
@@ -187,6 +200,7 @@ class World:
     persons: list[Person] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    case_events: dict[int, int] = field(default_factory=dict)  # case id -> event on its rows
 
 
 class _PersonPool:
@@ -415,6 +429,7 @@ def _simulate_events(
             group = rng.random() < 0.06
             village = rng.choice(t.villages)
             content = village + _SUMMARY[category]
+            shown_on_case = linked is not None and t.dispute_petitions
             for k, day in enumerate(days):
                 if k and rng.random() < 0.4:
                     level_i = min(level_i + 1, 3)
@@ -475,8 +490,12 @@ def _simulate_events(
                         matter=matter,
                         village=village,
                         content=content,
+                        # the linked case's dispute rows show the matter's first petition
+                        case_row=linked.cid if linked and shown_on_case and k == 0 else None,
                     )
                 )
+    if t.dispute_petitions:
+        events.extend(_dispute_only_events(world, t, cases, used))
     # Numbers follow the order of receipt, as a township's 登记 book does.
     events.sort(key=lambda e: (e.day, e.petition_no))
     seq_by_year.clear()
@@ -485,6 +504,81 @@ def _simulate_events(
         e.petition_no = f"XF{e.day.year}{seq_by_year[e.day.year]:04d}"
         e.eid = len(world.events)
         world.events.append(e)
+        if e.case_row is not None:
+            world.case_events[e.case_row] = e.eid
+
+
+def _dispute_only_events(
+    world: World, t: TownshipInfo, cases: list[Case], used: dict[str, set]
+) -> list[Event]:
+    """Disputes petitioned where only the dispute register records it (its petition
+    columns): one event per chosen case, dated while the case is still listed, and known
+    only as far as the case's last listed row reports (later dates are None), so the
+    world and the registers agree. people_count is the dispute's 涉及人数."""
+    rng = random.Random(f"{world.seed}:{t.code}:dispute-petitions")
+    end = world.end
+    out: list[Event] = []
+    for case in cases:
+        if case.township != t.code or case.cid in used["cases"]:
+            continue
+        if rng.random() >= DISPUTE_ONLY_SHARE:
+            continue
+        last_shown = month_end(case.resolved) if case.resolved else end
+        day = max(case.found, world.start) + timedelta(days=rng.randint(0, 30))
+        if day > last_shown:
+            continue
+        pid = case.parties[0]
+        matter: tuple[str, ...]
+        if t.has_case_no:
+            matter = ("case", t.code, case.case_no)
+        else:
+            if (pid, case.category) in used["matters"]:
+                continue
+            used["matters"].add((pid, case.category))
+            matter = ("person", str(pid), case.category)
+        form = rng.choices(FORMS, weights=_FORM_WEIGHTS)[0]
+        while (pid, day, form) in used["events"]:
+            form = rng.choice(FORMS)
+        used["events"].add((pid, day, form))
+        used["cases"].add(case.cid)
+
+        def shown(d: date | None, last: date = last_shown) -> date | None:
+            return d if d is not None and d <= last else None
+
+        accepted = shown(day + timedelta(days=rng.randint(0, 18)))
+        extended = rng.random() < 0.1
+        limit = 90 if extended else 60
+        concluded = None
+        if accepted is not None and rng.random() < 0.93:
+            concluded = shown(accepted + timedelta(days=rng.randint(3, limit + 20)))
+        meeting = None
+        if rng.random() < 0.4:
+            meeting = shown(day + timedelta(days=rng.choice((0, 2, 5, 7, 9))))
+        out.append(
+            Event(
+                eid=0,
+                township=t.code,
+                petition_no="",
+                pid=pid,
+                day=day,
+                form=form,
+                people_count=case.people_count,
+                count_blank=False,
+                level=LEVELS[0] if rng.random() < 0.9 else rng.choice(LEVELS[1:]),
+                accepted=accepted,
+                concluded=concluded,
+                extended=extended,
+                linked_case_no=case.case_no if t.has_case_no else None,
+                meeting=meeting,
+                category=case.category,
+                matter=matter,
+                village=case.village,
+                content=case.summary,
+                case_row=case.cid,
+                in_petition_register=False,
+            )
+        )
+    return out
 
 
 def resolve_townships(selected: list[str] | None) -> list[load.Township]:
@@ -523,6 +617,7 @@ def build_world(*, seed: int, start: str, months: int, townships: list[str] | No
                 villages=names.villages(random.Random(f"{seed}:{t.code}:villages")),
                 has_case_no=slot(i, "dispute") % 34 not in NO_NUMBER_SLOTS,
                 has_petition_no=slot(i, "petition") % 34 not in NO_NUMBER_SLOTS,
+                dispute_petitions=i in DISPUTE_PETITION_POSITIONS,
             )
         )
     world = World(

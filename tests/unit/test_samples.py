@@ -222,6 +222,24 @@ def test_files_rows_and_issues_agree(world_dir: Path) -> None:
     assert (inbox / new["file"]).stat().st_mtime > (inbox / old["file"]).stat().st_mtime
 
 
+def test_petitioned_disputes_are_in_the_small_world() -> None:
+    """Dispute rows with petition columns: events only there, and events also in the
+    petition register (with and without 信访编号), in townships with and without 编号."""
+    world = build_world(seed=11, start="2024-01", months=13, townships=TOWNSHIPS)
+    shown = [world.events[eid] for eid in world.case_events.values()]
+    only = [e for e in shown if not e.in_petition_register]
+    both = [e for e in shown if e.in_petition_register]
+    info = {t.code: t for t in world.townships}
+    assert only and both
+    assert {info[e.township].has_petition_no for e in both} == {True, False}
+    assert {info[e.township].has_case_no for e in only} == {True, False}
+    for e in only:  # a dispute-only event: the dispute's own people and category
+        case = world.cases[e.case_row]  # type: ignore[index]
+        assert (e.pid, e.category, e.people_count) == (
+            case.parties[0], case.category, case.people_count)
+        assert case.found <= e.day
+
+
 def test_kinds_of_mess_are_present(world_dir: Path) -> None:
     files = _csv(world_dir, "files.csv")
     exts = Counter(f["file"].rsplit(".", 1)[1] for f in files)
