@@ -50,8 +50,9 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str
 
 
 def quality_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
-    """Row issues of sheets currently loaded (a superseded file's issues are moot), and
-    files rejected whole, for files whose township is known."""
+    """Row issues of sheets currently loaded (a superseded file's issues are moot), files
+    rejected whole and workbooks with sheets that could not be placed, for files whose
+    township is known (for a rejected file, guessed from its name at landing)."""
     issues = _rows(
         con,
         """
@@ -80,14 +81,19 @@ def quality_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     rejected = _rows(
         con,
         """
-        select file_id, file_name, township_code, coalesce(reason_zh, '无法读取') as reason_zh
+        select file_id, file_name, township_code, status,
+               coalesce(reason_zh, '无法读取') as reason_zh
         from raw.files
-        where status = 'rejected' and township_code is not null
+        where township_code is not null
+          and (status = 'rejected' or (status = 'loaded' and reason_zh is not null))
         order by township_code, file_name
         """,
     )
     for r in rejected:
-        line = f"文件《{r['file_name']}》未能导入：{r['reason_zh']}"
+        if r["status"] == "rejected":
+            line = f"文件《{r['file_name']}》未能导入：{r['reason_zh']}"
+        else:  # loaded, but some sheets could not be placed
+            line = f"文件《{r['file_name']}》部分工作表未能导入：{r['reason_zh']}"
         items.append(
             Item(
                 r["township_code"],

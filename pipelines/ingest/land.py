@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.ingest.context import resolve_township
 from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, iter_extract
 from pipelines.ingest.fields import FIELDS
 from warehouse.db import execute_script
@@ -260,7 +261,11 @@ def _add_file(
     if error is not None or sheet_errors:
         record["quarantine_path"] = str(_quarantine_copy(path, quarantine_dir, ef.sha256))
     if error is not None:
+        guess = resolve_township(" ".join(Path(rel_path).parts))
         record.update(
+            # Only for routing the rejection to the right coordinator: a file that could not
+            # be read names its township, if at all, in its path.
+            township_code=guess.code if guess else None,
             status="rejected",
             reason_kind=error.kind,
             reason_zh=error.reason_zh,

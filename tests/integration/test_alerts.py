@@ -218,6 +218,20 @@ def test_missing_register_past_due_day_is_told(stages: dict) -> None:
     assert "2025年1月《信访事项登记台账》尚未收到" not in mail.body
 
 
+def test_rejected_files_reach_their_township(stages: dict) -> None:
+    """A file that could not be read is routed by its name to its coordinator, with the
+    reason in Chinese; a file naming no township reaches no coordinator."""
+    home = stages["home"]
+    rejected = _query(
+        home, "select file_name, township_code from raw.files where status = 'rejected'"
+    )
+    assert any(code for _, code in rejected) and any(code is None for _, code in rejected)
+    for name, code in rejected:
+        bodies = [m.body for m in stages["first"].mails if _code_of(m) == code]
+        told = [b for b in bodies if f"文件《{name}》未能导入" in b]
+        assert len(told) == (1 if code in TOWNSHIPS else 0), name
+
+
 def test_feedback_workbooks_attached_to_email_only(stages: dict) -> None:
     """The marked-up copies the quality step wrote for the township's files with issues."""
     for mail in stages["first"].mails:

@@ -61,17 +61,19 @@ def ingested(county_world: World, tmp_path_factory: pytest.TempPathFactory) -> P
 def test_file_statuses_match_truth(ingested: Path, county_world: World) -> None:
     con = _db(ingested)
     got = {
-        Path(path).name: (status, kind)
-        for path, status, kind in con.execute(
-            "select path, status, reason_kind from raw.files"
+        Path(path).name: (status, kind, township)
+        for path, status, kind, township in con.execute(
+            "select path, status, reason_kind, township_code from raw.files"
         ).fetchall()
     }
     con.close()
     truth = _truth_csv(county_world, "files.csv")
     assert len(got) == len(truth)
     for row in truth:
-        status, kind = got[Path(row["file"]).name]
+        status, kind, township = got[Path(row["file"]).name]
         assert status == row["expected_status"], row["file"]
+        # Every file is routed to its township; a rejected one by what its name says.
+        assert (township or "") == row["township_code"], row["file"]
         if row["expected_status"] == "rejected":
             assert kind == row["reason_kind"], row["file"]
 
