@@ -33,11 +33,14 @@ def print_run_summary(console: Console, outcome: RunOutcome) -> None:
     console.print(f"Run {outcome.run_id} {status}")
     if outcome.failure:
         console.print(f"[red]{outcome.failure}[/red]")
-    this_run = outcome.metadata.get("raw/registers", {})
+    this_run = dict(outcome.metadata.get("raw/registers", {}))
+    rejected = str(this_run.pop("rejected_this_run", "") or "")
     if this_run:
         console.print(
             "This run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
         )
+    for line in rejected.splitlines():
+        console.print(f"  [yellow]rejected[/yellow] {line}", soft_wrap=True)
     p = paths(outcome.home)
     if not p.warehouse_db.exists():
         return

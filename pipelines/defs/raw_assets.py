@@ -31,4 +31,6 @@ def raw_registers(
             workers=run_settings.workers,
         )
     context.log.info(summary.describe())
+    for path, kind, reason in summary.rejected:
+        context.log.warning(f"rejected {path}: {kind}: {reason}")
     return dg.MaterializeResult(metadata=summary.metadata())

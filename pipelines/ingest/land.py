@@ -33,7 +33,8 @@ class IngestSummary:
     files_rejected: int = 0
     sheets_loaded: int = 0
     rows_landed: int = 0
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason_zh)
+    # (path, reason kind, reason in English): what the data team reads in the run log.
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
         return (
@@ -44,6 +45,9 @@ class IngestSummary:
 
     def metadata(self) -> dict[str, Any]:
         return {
+            "rejected_this_run": "\n".join(
+                f"{path}: {kind}: {reason}" for path, kind, reason in self.rejected
+            ),
             "files_seen": self.files_seen,
             "files_new": self.files_new,
             "files_rejected": self.files_rejected,
@@ -326,8 +330,8 @@ def ingest_inbox(
         summary.rows_landed += rows
         if sheets == 0:
             summary.files_rejected += 1
-            reason = ef.error.reason_zh if ef.error else "no usable sheet"
-            summary.rejected.append((rel, reason))
+            error = ef.error or next(s.error for s in ef.sheets if s.error is not None)
+            summary.rejected.append((rel, error.kind, error.reason_en))
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
     batch.flush(con)
