@@ -4,10 +4,12 @@
 -- of its sheet's period: the latest period wins for status, resolved_date and the other
 -- attributes; found_date is the earliest seen. effective_resolved_date is the resolved_date,
 -- or, when the winning snapshot says resolved without a date, the last day of its period.
+-- Registers of a period after as_of are left out (not yet sent as of that date).
 with
 
 disputes as (
     select * from staging.disputes
+    where period <= $as_of
 ),
 
 key_parties as (

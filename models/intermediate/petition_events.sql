@@ -15,6 +15,8 @@
 --   matter is that case where the dispute has a 编号, else (person_key, category).
 -- * An event's matter takes the winning row's 关联纠纷编号, else the 编号 of a dispute row
 --   listing the same event (a petition row that forgot the link still joins its case).
+-- * Registers of a period after as_of are left out: as of that date they had not been sent,
+--   so a re-run for a past as_of sees the warehouse as it stood then.
 -- matter_id: the linked case (township_code + case number) where known, else
 -- (person_key, category).
 with
@@ -25,6 +27,7 @@ petition_rows as (
         petition_date, form, people_count, category, level, accepted_date, concluded_date,
         is_extended, linked_case_no, meeting_date, null::varchar as dispute_case_no
     from staging.petitions
+    where period <= $as_of
 ),
 
 dispute_rows as (
@@ -34,7 +37,7 @@ dispute_rows as (
         coalesce(is_extended, false) as is_extended, case_no as linked_case_no,
         meeting_date, case_no as dispute_case_no
     from staging.disputes
-    where petition_date is not null
+    where petition_date is not null and period <= $as_of
 ),
 
 event_rows as (

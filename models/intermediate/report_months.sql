@@ -3,13 +3,14 @@
 -- period, not at the as_of month: a month whose registers have not arrived yet would show
 -- zeros that mean "not reported", not "nothing happened". Cases found before the first
 -- register period are not months of their own; they count in open_cases from the first
--- month on.
+-- month on. Registers of a period after as_of are left out (not yet sent as of that date), so
+-- a re-run for a past as_of ends its range there.
 with
 
 periods as (
-    select period from staging.disputes
+    select period from staging.disputes where period <= $as_of
     union all
-    select period from staging.petitions
+    select period from staging.petitions where period <= $as_of
 ),
 
 bounds as (

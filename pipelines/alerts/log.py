@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
@@ -88,13 +88,13 @@ def record_delivery(
     return alert_id
 
 
-def record_digest_delivered(con: duckdb.DuckDBPyConnection, digest: Digest) -> None:
+def record_digest_delivered(con: duckdb.DuckDBPyConnection, digest: Digest, as_of: date) -> None:
     """Mark the digest's items as told, so no later digest repeats them."""
     # One statement for the whole list: row-by-row executemany is ~300 rows/s in DuckDB.
     con.execute(
         """
         insert into alerts.alerted_items
-        select ?, unnest(?::varchar[]), unnest(?::varchar[]), ?, ?
+        select ?, unnest(?::varchar[]), unnest(?::varchar[]), ?, ?, ?
         on conflict do nothing
         """,
         [
@@ -103,5 +103,12 @@ def record_digest_delivered(con: duckdb.DuckDBPyConnection, digest: Digest) -> N
             [item.kind for item in digest.items],
             digest.digest_hash,
             now_local(),
+            as_of,
         ],
     )
+
+
+def latest_alerted_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest reference date anyone was alerted for (None before the first alert)."""
+    row = con.execute("select max(as_of) from alerts.alerted_items").fetchone()
+    return row[0] if row else None

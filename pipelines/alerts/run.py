@@ -20,6 +20,7 @@ from pipelines.alerts.config import AlertConfig, Target, load_alert_config
 from pipelines.alerts.log import (
     already_alerted,
     has_table,
+    latest_alerted_as_of,
     now_local,
     record_delivery,
     record_digest_delivered,
@@ -92,6 +93,14 @@ def coordinator_alerts(
     once at least one target took it; if every target failed they are offered again next run.
     A dry run reads only: nothing is sent or recorded."""
     config = config or load_alert_config()
+    latest = latest_alerted_as_of(con)
+    if not dry_run and latest is not None and as_of < latest:
+        # A re-run for a past date (a backfill): coordinators were already told about later
+        # dates, so news "as of" an earlier one would be stale. Compose, send nothing.
+        log.warning(
+            "as_of %s is before the last alerted as_of %s: a backfill, nothing sent", as_of, latest
+        )
+        dry_run = True
     result = AlertRun(digests=compose(con, as_of, feedback_dir, config), dry_run=dry_run)
     for digest in result.digests:
         recipient = config.coordinators[digest.township_code]
@@ -133,7 +142,7 @@ def coordinator_alerts(
             result.deliveries.append((digest, target, outcome))
             delivered = delivered or outcome.status == "sent"
         if delivered:
-            record_digest_delivered(con, digest)
+            record_digest_delivered(con, digest, as_of)
     if result.without_targets:
         # One line, not one per township: a fresh install has no targets at all.
         log.warning(

@@ -5,9 +5,11 @@ Why run config and not partitions: the warehouse is built incrementally from who
 date, so the one thing a backfill or re-run changes is ``as_of``. It travels in the run
 config of ``run_settings`` (RunSettingsResource), exactly as ``disputes run --as-of`` passes
 it, so the schedule, the sensor, the CLI and a re-run from the UI (Launchpad, or the
-schedule's "test" for a past tick) all launch the same unpartitioned job. For a backfill of
-past dates set ``ops.alerts__coordinator_digests.config.dry_run: true`` so coordinators are
-not told about the past.
+schedule's "test" for a past tick) all launch the same unpartitioned job. A run for a past
+as_of sees the warehouse as it stood then (the models leave out registers of later
+periods), and sends no coordinator alert once coordinators were told about a later date
+(``alerts.alerted_items.as_of``); ``ops.alerts__coordinator_digests.config.dry_run: true``
+silences any run explicitly.
 """
 
 from __future__ import annotations

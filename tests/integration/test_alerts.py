@@ -12,7 +12,7 @@ import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -30,6 +30,11 @@ TOWNSHIPS = {"350825100": "莲峰镇", "350825111": "宣和镇", "350825200": "�
 EMAIL = {code: f"coord-{code}@town.test" for code in TOWNSHIPS}
 MISSING_FILE = "2025-01/莲峰镇2025年1月矛盾纠纷排查化解台账.xlsx"
 NEW_SHEET = "2025-02/揭乐乡2025年2月信访事项登记台账.csv"
+NEW_SHEET_ISSUES = (
+    "select count(distinct (i.sheet_name, i.excel_row, i.rule, coalesce(i.field, '')))"
+    " from quality.row_issues i join raw.files f using (file_id) where f.file_name = ?"
+)
+BACKFILL_SHEET = "2025-02/揭乐乡2025年2月信访事项登记台账(重报).csv"
 NEW_SHEET_ID = "352627198001011235"
 NEW_SHEET_NAMES = ("张测试", "李测试")
 
@@ -68,7 +73,7 @@ def write_coordinators(path: Path, *, attempts: int = 3) -> Path:
     return path
 
 
-def _bad_sheet(path: Path) -> None:
+def _bad_sheet(path: Path, remark: str = "") -> None:
     """A new petition register for 揭乐乡, February 2025, laid out like the township's CSVs:
     one row with 信访日期 "待定" (an error) and an ID with a wrong check digit."""
     header = (
@@ -82,7 +87,7 @@ def _bad_sheet(path: Path) -> None:
         f"XF20259001,待定,来访,{NEW_SHEET_NAMES[0]},{NEW_SHEET_ID},13900001111,1,揭乐乡,"
         "小头村,小头村反映道路问题,邻里纠纷,本县,,,,,",
         f"XF20259002,2025/2/3,来访,{NEW_SHEET_NAMES[1]},,13900002222,1,揭乐乡,新田村,"
-        "新田村反映用水问题,邻里纠纷,本县,2025/2/5,,,,",
+        f"新田村反映用水问题,邻里纠纷,本县,2025/2/5,,,,{remark}",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
@@ -106,11 +111,14 @@ def stages(
         mp.setenv("DISPUTES_SMTP_URL", smtp_server.url())
         for code in TOWNSHIPS:
             mp.setenv(f"DISPUTES_WEBHOOK_URL_{code}", http_receiver.url(f"hook/{code}"))
-        for name in ("first", "again", "new_sheet"):
+        for name in ("first", "again", "new_sheet", "backfill"):
             if name == "new_sheet":
                 _bad_sheet(inbox / NEW_SHEET)
+            if name == "backfill":  # a resubmitted bad sheet, but the run is for a past date
+                _bad_sheet(inbox / BACKFILL_SHEET, remark="重报")
             mails, posts = len(smtp_server.messages), len(http_receiver.posts)
-            outcome = run_nightly(home=home, inbox=inbox, as_of=AS_OF)
+            as_of = AS_OF - timedelta(days=40) if name == "backfill" else AS_OF
+            outcome = run_nightly(home=home, inbox=inbox, as_of=as_of)
             out[name] = Stage(outcome, smtp_server.messages[mails:], http_receiver.posts[posts:])
             out[f"{name}_log_rows"] = _query(home, "select count(*) from alerts.sent_alerts")[0][0]
             if name == "first":  # what the first digests were made from
@@ -118,6 +126,8 @@ def stages(
                 out["first_overdue"] = dict(_query(home, OVERDUE_BY_TOWNSHIP))
                 out["first_flagged"] = [r[0] for r in _query(home, FLAGGED_TOWNSHIPS)]
                 out["first_feedback"] = _feedback_files(home)
+            if name == "new_sheet":  # before the backfill stage supersedes that file
+                out["new_sheet_issues"] = _query(home, NEW_SHEET_ISSUES, [Path(NEW_SHEET).name])
     return out
 
 
@@ -256,12 +266,7 @@ def test_new_bad_sheet_triggers_one_new_digest(stages: dict) -> None:
     body = new.mails[0].body
     assert "揭乐乡2025年2月信访事项登记台账.csv" in body and "待定" in body
     # only the new sheet's issues: every quality line belongs to it
-    new_file_issues = _query(
-        stages["home"],
-        "select count(distinct (i.sheet_name, i.excel_row, i.rule, coalesce(i.field, '')))"
-        " from quality.row_issues i join raw.files f using (file_id) where f.file_name = ?",
-        [Path(NEW_SHEET).name],
-    )[0][0]
+    new_file_issues = stages["new_sheet_issues"][0][0]
     assert int(SUMMARY.search(body).group(1)) == new_file_issues >= 1
 
 
@@ -295,3 +300,12 @@ def test_every_delivery_is_in_the_alert_log(stages: dict) -> None:
     assert all(r[2] == "sent" and r[3] == 1 and r[4] and r[5] and r[6] is None for r in rows)
     told = _query(stages["home"], "select count(*) from alerts.alerted_items")[0][0]
     assert told > 0
+
+
+def test_backfill_for_a_past_date_tells_no_one(stages: dict) -> None:
+    """After coordinators were told as of AS_OF, a re-run as of 40 days earlier (even with
+    a new bad sheet in the inbox) sends nothing and records nothing as told."""
+    backfill = stages["backfill"]
+    assert backfill.outcome.success, backfill.outcome.failure
+    assert backfill.mails == [] and backfill.posts == []
+    assert stages["backfill_log_rows"] == stages["new_sheet_log_rows"]

@@ -33,5 +33,7 @@ create table if not exists alerts.alerted_items (
     kind           varchar not null,      -- quality_issue | file_rejected | missing_sheet | deadline | petitioner
     digest_hash    varchar not null,
     alerted_at     timestamp not null,
+    as_of          date,                  -- the run's reference date: a later run with an
+                                          -- earlier as_of is a backfill and tells no one
     primary key (township_code, item_key)
 );
