@@ -6,9 +6,12 @@ The DDL lives in ``warehouse/schema/*.sql``; applying it is idempotent so every 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import polars as pl
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 SCHEMA_FILES = ("raw.sql", "staging.sql", "quality.sql", "alerts.sql")
@@ -44,3 +47,25 @@ def execute_script(
             con.execute(body, named)
         else:
             con.execute(body)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Append a frame to ``table`` by column name, in one bulk statement (DuckDB loads an
+    Arrow table ~1000x faster than row-by-row inserts; see DESIGN.md section 10)."""
+    if frame.is_empty():
+        return 0
+    con.register("insert_frame_batch", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from insert_frame_batch")
+    finally:
+        con.unregister("insert_frame_batch")
+    return frame.height
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> list[dict[str, Any]]:
+    """Rows of a query as dicts keyed by column name."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

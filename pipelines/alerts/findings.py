@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from pipelines.reference.load import county, townships
+from warehouse.db import fetch_dicts
 
 TEMPLATE_ZH = {"dispute": "矛盾纠纷排查化解台账", "petition": "信访事项登记台账"}
 LEVEL_ZH = {"county": "本县", "city": "赴市", "province": "赴省", "capital": "进京"}
@@ -35,9 +36,7 @@ class Item:
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict]:
-    cur = con.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return fetch_dicts(con, sql, list(params))
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:

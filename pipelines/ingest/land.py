@@ -7,7 +7,6 @@ written to DuckDB in bulk from the main process, which is the only writer.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import polars as pl
 
 from pipelines.ingest.context import resolve_township
-from pipelines.ingest.extract import ExtractedFile, ExtractedSheet, iter_extract
-from pipelines.ingest.fields import FIELDS
+from pipelines.ingest.extract import ExtractedFile, iter_extract
+from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
 from warehouse.db import execute_script
 
 SQL_DIR = Path(__file__).parent / "sql"
-SUPPORTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 
 
 @dataclass
@@ -72,46 +69,6 @@ def scan_inbox(inbox: Path) -> list[Path]:
     return sorted(p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def _rows_frame(sheet: ExtractedSheet, file_id: str) -> pl.DataFrame:
-    """The sheet's data rows with every canonical field of its template (missing -> null)."""
-    data = sheet.layout.data
-    columns = [pl.lit(file_id).alias("file_id"), pl.lit(sheet.sheet_name).alias("sheet_name")]
-    columns.append(pl.col("excel_row").cast(pl.Int32))
-    for name in FIELDS[sheet.template]:
-        if name in data.columns:
-            columns.append(pl.col(name).cast(pl.Utf8))
-        else:
-            columns.append(pl.lit(None, dtype=pl.Utf8).alias(name))
-    frame = data.select(columns)
-    return frame.join(_extra_cells(sheet), on="excel_row", how="left")
-
-
-def _extra_cells(sheet: ExtractedSheet) -> pl.DataFrame:
-    """Columns the header map does not know, kept as JSON per row ("F:header" -> text) so
-    nothing a coordinator typed is lost."""
-    extras = sheet.layout.extras
-    extra = sheet.layout.extra_data
-    if not extras or extra.is_empty():
-        return pl.DataFrame(schema={"excel_row": pl.Int32, "extra_cells": pl.Utf8})
-    names = {letter: f"{letter}:{ref.header}" for letter, ref in extras.items()}
-    return extra.select(
-        pl.col("excel_row").cast(pl.Int32),
-        pl.struct([pl.col(letter).alias(label) for letter, label in names.items()])
-        .struct.json_encode()
-        .alias("extra_cells"),
-    )
-
-
-def _columns_json(sheet: ExtractedSheet) -> str:
-    return json.dumps(
-        {
-            name: {"index": ref.index, "letter": ref.letter, "header": ref.header}
-            for name, ref in sheet.layout.columns.items()
-        },
-        ensure_ascii=False,
-    )
-
-
 def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
     """Keep the coordinator's rejected file as sent, beside the reason, never moved away
     from the inbox (the inbox belongs to whoever drops files there)."""
@@ -122,37 +79,6 @@ def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
     return target
 
 
-_FILE_COLUMNS: dict[str, pl.DataType] = {
-    "file_id": pl.String(),
-    "path": pl.String(),
-    "file_name": pl.String(),
-    "size_bytes": pl.Int64(),
-    "file_mtime": pl.Datetime("us"),
-    "first_seen_at": pl.Datetime("us"),
-    "status": pl.String(),
-    "reason_kind": pl.String(),
-    "reason_zh": pl.String(),
-    "reason_en": pl.String(),
-    "township_code": pl.String(),
-    "period": pl.Date(),
-    "template": pl.String(),
-    "report_date": pl.Date(),
-    "data_rows": pl.Int32(),
-    "quarantine_path": pl.String(),
-}
-_SHEET_COLUMNS: dict[str, pl.DataType] = {
-    "file_id": pl.String(),
-    "sheet_name": pl.String(),
-    "status": pl.String(),
-    "reason_zh": pl.String(),
-    "template": pl.String(),
-    "township_code": pl.String(),
-    "period": pl.Date(),
-    "report_date": pl.Date(),
-    "header_rows": pl.String(),
-    "columns_json": pl.String(),
-    "data_rows": pl.Int32(),
-}
 BATCH_FILES = 200  # files per transaction: bulk inserts, bounded memory
 # Below this much new data a process pool costs more than it saves: each spawned worker
 # imports polars/fastexcel (~1-2 s) and every result is pickled back. Measured with
@@ -162,85 +88,8 @@ BATCH_FILES = 200  # files per transaction: bulk inserts, bounded memory
 POOL_MIN_BYTES = 32 << 20
 
 
-@dataclass
-class _LandingBatch:
-    """Registry rows, sheet rows and data rows of several files, written together: one
-    insert per table per batch instead of several per file (DuckDB loads frames in bulk;
-    per-statement overhead dominated with many small registers)."""
-
-    files: list[dict[str, Any]] = field(default_factory=list)
-    sheets: list[dict[str, Any]] = field(default_factory=list)
-    rows: dict[str, list[pl.DataFrame]] = field(
-        default_factory=lambda: {template: [] for template in FIELDS}
-    )
-
-    def __len__(self) -> int:
-        return len(self.files)
-
-    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
-        if not self.files:
-            return
-        con.execute("begin transaction")
-        try:
-            for template, frames in self.rows.items():
-                if frames:
-                    _insert(con, f"raw.{template}_rows", pl.concat(frames, how="vertical"))
-            _insert(con, "raw.sheets", pl.DataFrame(self.sheets, schema=_SHEET_COLUMNS))
-            _insert(con, "raw.files", pl.DataFrame(self.files, schema=_FILE_COLUMNS))
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        self.files.clear()
-        self.sheets.clear()
-        for frames in self.rows.values():
-            frames.clear()
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    if frame.is_empty():
-        return
-    con.register("landing_batch", frame.to_arrow())
-    try:
-        con.execute(f"insert into {table} by name select * from landing_batch")
-    finally:
-        con.unregister("landing_batch")
-
-
-def _sheet_records(ef: ExtractedFile) -> list[dict[str, Any]]:
-    records = []
-    for sheet in ef.sheets:
-        problem = ef.error or sheet.error
-        records.append(
-            {
-                "file_id": ef.sha256,
-                "sheet_name": sheet.sheet_name,
-                "status": "loaded" if problem is None else "rejected",
-                "reason_zh": None if problem is None else problem.reason_zh,
-                "template": sheet.template,
-                "township_code": sheet.township_code,
-                "period": sheet.period,
-                "report_date": sheet.report_date,
-                "header_rows": ",".join(str(r) for r in sheet.layout.header_rows),
-                "columns_json": _columns_json(sheet),
-                "data_rows": sheet.layout.data.height,
-            }
-        )
-    for name, reason in ef.skipped:
-        records.append(
-            {
-                "file_id": ef.sha256,
-                "sheet_name": name,
-                "status": "skipped",
-                "reason_zh": reason,
-                "data_rows": 0,
-            }
-        )
-    return records
-
-
 def _add_file(
-    batch: _LandingBatch, ef: ExtractedFile, rel_path: str, quarantine_dir: Path, now: datetime
+    batch: LandingBatch, ef: ExtractedFile, rel_path: str, quarantine_dir: Path, now: datetime
 ) -> tuple[int, int]:
     """Queue one file's registry row, sheets and data rows; returns (sheets, rows) loaded.
 
@@ -258,7 +107,7 @@ def _add_file(
         "first_seen_at": now,
         "data_rows": 0,
     }
-    batch.sheets.extend(_sheet_records(ef))
+    batch.sheets.extend(sheet_records(ef))
     loaded = ef.loaded_sheets
     sheet_errors = [s.error for s in ef.sheets if s.error is not None]
     error = ef.error or (sheet_errors[0] if not loaded and sheet_errors else None)
@@ -279,7 +128,7 @@ def _add_file(
         return 0, 0
     rows = 0
     for sheet in loaded:
-        frame = _rows_frame(sheet, ef.sha256)
+        frame = rows_frame(sheet, ef.sha256)
         rows += frame.height
         batch.rows[sheet.template].append(frame)
     first = loaded[0]
@@ -322,7 +171,7 @@ def ingest_inbox(
             todo[sha] = path
     summary.files_new = len(todo)
     new_bytes = sum(p.stat().st_size for p in todo.values())
-    batch = _LandingBatch()
+    batch = LandingBatch()
     for ef in iter_extract(list(todo.values()), workers if new_bytes >= POOL_MIN_BYTES else 1):
         rel = str(Path(ef.path).resolve().relative_to(inbox.resolve()))
         sheets, rows = _add_file(batch, ef, rel, quarantine_dir, now)

@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
-from warehouse.db import execute_script
+from warehouse.db import execute_script, fetch_dicts, insert_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
 _RULE_SOURCES = (
@@ -70,7 +70,8 @@ class StagingSummary:
 
 
 def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    cursor = con.execute(
+    return fetch_dicts(
+        con,
         """
         select s.file_id, s.sheet_name, s.template, s.township_code, s.period,
                coalesce(s.report_date, cast(f.file_mtime as date)) as receipt_date,
@@ -79,23 +80,20 @@ def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         left join staging.staged_sheets st using (file_id, sheet_name)
         where s.status = 'loaded' and st.file_id is null
         order by s.file_id, s.sheet_name
-        """
+        """,
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _raw_rows(
     con: duckdb.DuckDBPyConnection, template: str, file_id: str, sheet: str
 ) -> list[dict]:
     cols = ", ".join(("excel_row", *FIELDS[template]))
-    cursor = con.execute(
+    return fetch_dicts(
+        con,
         f"select {cols} from raw.{template}_rows where file_id = ? and sheet_name = ?"
         " order by excel_row",
         [file_id, sheet],
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _write(
@@ -104,12 +102,9 @@ def _write(
     records: list[dict[str, Any]],
     schema: dict[str, Any] | None = None,
 ) -> None:
-    if not records:
-        return
-    frame = pl.DataFrame(records, schema_overrides=schema or {}, infer_schema_length=None)
-    con.register("staging_batch", frame.to_arrow())
-    con.execute(f"insert into {table} by name select * from staging_batch")
-    con.unregister("staging_batch")
+    if records:
+        frame = pl.DataFrame(records, schema_overrides=schema or {}, infer_schema_length=None)
+        insert_frame(con, table, frame)
 
 
 def _issue_records(
