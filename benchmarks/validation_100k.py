@@ -29,7 +29,8 @@ def main() -> None:
     from pipelines.ingest.land import ingest_inbox
     from pipelines.ingest.staging_load import stage_pending
     from pipelines.samples import generate_samples
-    from quality import suites
+    from quality.gx_runtime import load_gx
+    from quality.suite_run import run_suite
     from quality.validate import _frame, ensure_quality_schema, validate_pending
     from warehouse.db import connect
 
@@ -67,7 +68,7 @@ def main() -> None:
     rules_s = time.perf_counter() - t
 
     t = time.perf_counter()
-    suites._gx()
+    load_gx()
     import_s = time.perf_counter() - t
 
     ensure_quality_schema(con)
@@ -78,7 +79,7 @@ def main() -> None:
     frames = {n: _frame(con, n) for n in ("disputes", "petitions", "parties")}
     t = time.perf_counter()
     for name, frame in frames.items():
-        suites.run_suite(name, frame)
+        run_suite(name, frame)
     gx_s = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -10,14 +10,9 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from quality.feedback import (
-    ERROR_FILL,
-    NOTE_HEADER,
-    SUMMARY_SHEET,
-    WARNING_FILL,
-    output_path,
-    write_feedback,
-)
+from quality.feedback import output_path, write_feedback
+from quality.feedback_markup import ERROR_FILL, NOTE_HEADER, WARNING_FILL
+from quality.feedback_summary_sheet import SUMMARY_SHEET
 from tests.conftest import Published
 
 pytestmark = pytest.mark.integration

@@ -53,7 +53,7 @@ def test_statutory_deadlines() -> None:
 
 
 def test_suite_finds_unknown_township_old_date_and_repeated_number() -> None:
-    from quality.suites import run_suite
+    from quality.suite_run import run_suite
 
     frame = pd.DataFrame(
         {

@@ -1,0 +1,110 @@
+"""Great Expectations at run time: one ephemeral context per process, and one checkpoint
+run of a frame against a list of `Check`s (quality/checks.py).
+
+GX is imported lazily (~5 s), once, on the first validation; a lock serialises checkpoint
+runs on the shared context. `result_format="COMPLETE"` returns every failing row's index, which
+quality/suite_run.py maps back to rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from quality.checks import Check
+
+DOCS_SITE = "local_site"
+_GX_LOCK = threading.Lock()
+
+
+@cache
+def load_gx() -> Any:
+    """Import GX once per process and give back (module, expectations, context)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    import tqdm
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    # No progress bars, and no tqdm monitor thread: the ingest forks worker processes in
+    # this same process, and a fork while another thread holds a lock can hang the child.
+    tqdm.tqdm.monitor_interval = 0
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return gx, gxe, context
+
+
+def gx_context() -> Any:
+    return load_gx()[2]
+
+
+def build_suite(name: str, checks: list[Check]) -> Any:
+    """The GX ExpectationSuite object of one frame's checks (meta carries the rule)."""
+    gx, gxe, _ = load_gx()
+    suite = gx.ExpectationSuite(name=f"staging_{name}")
+    for check in checks:
+        cls = getattr(gxe, check.expectation)
+        suite.add_expectation(cls(**check.kwargs, meta={"rule": check.rule, "check": check.name}))
+    return suite
+
+
+def _ensure_docs_site(context: Any, docs_dir: Path) -> None:
+    """One local Data Docs site (HTML files) at ``docs_dir``; moved if the path changed."""
+    config = {
+        "class_name": "SiteBuilder",
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir),
+        },
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    sites = context.list_data_docs_sites()
+    if DOCS_SITE in sites:
+        if sites[DOCS_SITE]["store_backend"]["base_directory"] == str(docs_dir):
+            return
+        context.delete_data_docs_site(DOCS_SITE)
+    context.add_data_docs_site(site_name=DOCS_SITE, site_config=config)
+
+
+def run_checkpoint(
+    name: str, checks: list[Check], frame: pd.DataFrame, *, docs_dir: Path | None = None
+) -> Any:
+    """Validate ``frame`` against ``checks``; the GX ExpectationSuiteValidationResult.
+
+    With ``docs_dir``, the checkpoint also renders GX Data Docs (HTML) there."""
+    with _GX_LOCK:
+        gx, _, context = load_gx()
+        suite = context.suites.add_or_update(build_suite(name, checks))
+        asset_name = f"staging_{name}"
+        source = context.data_sources.add_or_update_pandas("staging")
+        try:
+            asset = source.get_asset(asset_name)
+        except LookupError:
+            asset = source.add_dataframe_asset(asset_name)
+        batch_def = next(iter(asset.batch_definitions), None) or (
+            asset.add_batch_definition_whole_dataframe("whole")
+        )
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"validate_{name}", data=batch_def, suite=suite)
+        )
+        actions = []
+        if docs_dir is not None:
+            _ensure_docs_site(context, docs_dir)
+            actions.append(
+                gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])
+            )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=f"staging_{name}",
+                validation_definitions=[definition],
+                actions=actions,
+                result_format={"result_format": "COMPLETE"},
+            )
+        )
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        return next(iter(outcome.run_results.values()))

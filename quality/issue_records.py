@@ -1,0 +1,142 @@
+"""Turn candidate findings into quality.row_issues records and quarantine entries.
+
+A candidate is dropped when the row rules (or an earlier candidate) already reported the
+same sheet, Excel row, field and rule, or a rule that covers the same cell. The rest get the
+row rules' Chinese message and masked value; one with severity error also puts its row in
+quarantine, kept with its original text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.ingest.fields import FIELDS
+from pipelines.ingest.normalize import clean_text
+from pipelines.privacy import mask_id, mask_name, mask_phone
+from quality.candidates import Candidate
+from quality.issues import ERROR, RULES, Issue
+
+_MASKERS: dict[str, Callable[[str], str]] = {
+    "party_name": mask_name,
+    "id_number": mask_id,
+    "phone": mask_phone,
+}
+
+Key = tuple[str, str, int, str]  # file_id, sheet_name, excel_row, field
+
+
+def mask_value(field_name: str, text: str | None) -> str | None:
+    """A cell as it may appear outside the pipeline DB (the row rules' masking)."""
+    text = clean_text(text)
+    if text is None:
+        return None
+    masker = _MASKERS.get(field_name)
+    return masker(text) if masker else text[:60]
+
+
+def _known_issues(con: duckdb.DuckDBPyConnection) -> dict[Key, set[str]]:
+    known: dict[Key, set[str]] = defaultdict(set)
+    for file_id, sheet, row, fld, rule in con.execute(
+        "select file_id, sheet_name, excel_row, coalesce(field, ''), rule"
+        " from quality.row_issues"
+        " where (file_id, sheet_name) in (select file_id, sheet_name from validation_pending)"
+    ).fetchall():
+        known[(file_id, sheet, row, fld)].add(rule)
+    return known
+
+
+def _raw_cells(
+    con: duckdb.DuckDBPyConnection, template: str, keys: list[tuple[str, str, int]]
+) -> dict[tuple[str, str, int], dict[str, Any]]:
+    if not keys:
+        return {}
+    wanted = pd.DataFrame(keys, columns=["file_id", "sheet_name", "excel_row"])
+    con.register("validation_keys", wanted)
+    cols = ", ".join(f"r.{c}" for c in ("excel_row", *FIELDS[template]))
+    cursor = con.execute(
+        f"select r.file_id, r.sheet_name, {cols} from raw.{template}_rows r"
+        " join validation_keys k on k.file_id = r.file_id and k.sheet_name = r.sheet_name"
+        " and k.excel_row = r.excel_row"
+    )
+    names = [d[0] for d in cursor.description]
+    out = {}
+    for values in cursor.fetchall():
+        record = dict(zip(names, values, strict=True))
+        key = (record.pop("file_id"), record.pop("sheet_name"), int(record["excel_row"]))
+        out[key] = record
+    con.unregister("validation_keys")
+    return out
+
+
+def new_records(
+    con: duckdb.DuckDBPyConnection,
+    candidates: list[Candidate],
+    sheets: dict[tuple[str, str], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The row_issues records of the candidates not yet reported, and the rows they
+    quarantine by row_id. ``sheets``: path, template, township and columns per pending
+    sheet (the temp table validation_pending must exist)."""
+    known = _known_issues(con)
+    fresh: list[Candidate] = []
+    for c in candidates:
+        seen = known[(c.file_id, c.sheet_name, c.excel_row, c.field)]
+        if c.rule in seen or seen.intersection(c.covers):
+            continue
+        seen.add(c.rule)
+        fresh.append(c)
+    by_template: dict[str, set[tuple[str, str, int]]] = defaultdict(set)
+    for c in fresh:
+        by_template[c.template].add((c.file_id, c.sheet_name, c.excel_row))
+    raw = {t: _raw_cells(con, t, sorted(keys)) for t, keys in by_template.items()}
+    records: list[dict[str, Any]] = []
+    quarantine: dict[str, dict[str, Any]] = {}
+    for c in fresh:
+        sheet = sheets[(c.file_id, c.sheet_name)]
+        cells = raw[c.template].get((c.file_id, c.sheet_name, c.excel_row), {})
+        column = sheet["columns"].get(c.field, {})
+        header = column.get("header")
+        other = sheet["columns"].get(c.other_field or "", {}).get("header") or c.other_field
+        value = c.value if c.value is not None else mask_value(c.field, cells.get(c.field))
+        issue = Issue(c.excel_row, c.field, c.rule, value, other)
+        severity = RULES[c.rule][0]
+        message = issue.message_zh(header)
+        records.append(
+            {
+                "file_id": c.file_id,
+                "file_path": sheet["path"],
+                "sheet_name": c.sheet_name,
+                "excel_row": c.excel_row,
+                "template": c.template,
+                "township_code": sheet["township_code"],
+                "field": c.field,
+                "column_header": header,
+                "column_letter": column.get("letter"),
+                "value_masked": value,
+                "rule": c.rule,
+                "severity": severity,
+                "message_zh": message,
+                "source": c.source,
+            }
+        )
+        if severity == ERROR:
+            entry = quarantine.setdefault(
+                c.row_id,
+                {
+                    "row_id": c.row_id,
+                    "file_id": c.file_id,
+                    "sheet_name": c.sheet_name,
+                    "excel_row": c.excel_row,
+                    "template": c.template,
+                    "township_code": sheet["township_code"],
+                    "reasons": [],
+                    "cells_json": json.dumps(cells, ensure_ascii=False, default=str),
+                },
+            )
+            entry["reasons"].append(message)
+    return records, quarantine
