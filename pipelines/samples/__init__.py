@@ -12,17 +12,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.samples import truth as truth_mod
 from pipelines.samples.broken import broken_files
-from pipelines.samples.layout import Style, township_style
-from pipelines.samples.render import (
-    FileSpec,
-    Renderer,
-    build_register,
-    listings,
-    plan_warnings,
-)
-from pipelines.samples.world import TownshipInfo, World, build_world
+from pipelines.samples.layout.habits import township_style
+from pipelines.samples.layout.specs import FileSpec
+from pipelines.samples.layout.style import Style
+from pipelines.samples.render.listings import listings
+from pipelines.samples.render.plan import plan_warnings
+from pipelines.samples.render.register import build_register
+from pipelines.samples.render.rows import Renderer
+from pipelines.samples.truth import write_figures
+from pipelines.samples.truth.lineage import Lineage
+from pipelines.samples.world import build_world
+from pipelines.samples.world.model import TownshipInfo, World
 from pipelines.samples.writers import file_bytes, mtime_for, write
 
 __all__ = ["generate_samples"]
@@ -79,52 +80,14 @@ def generate_samples(
     if not mess:
         plan.id_mode.clear()
         plan.phone_missing.clear()
-    renderer = Renderer(world, plan, styles)
+    renderer = Renderer(world, plan)
 
-    files_rows: list[dict] = []
-    rows_rows: list[dict] = []
-    issue_rows: list[dict] = []
+    lineage = Lineage()
 
     def emit(spec: FileSpec, status: str = "loaded") -> None:
         data = file_bytes(spec)
         write(inbox, spec.path, data, mtime_for(spec.report_date, spec.mtime_shift_hours))
-        n = 0
-        for sheet in spec.sheets:
-            for excel_row, row in sheet.data:
-                n += 1
-                expected = "superseded" if status == "superseded" else row.expected
-                rows_rows.append(
-                    {
-                        "file": spec.path,
-                        "sheet": sheet.name,
-                        "excel_row": excel_row,
-                        "template": spec.template,
-                        "expected": expected,
-                    }
-                )
-                if status == "loaded":
-                    for f, rule, severity in row.issues:
-                        issue_rows.append(
-                            {
-                                "file": spec.path,
-                                "sheet": sheet.name,
-                                "excel_row": excel_row,
-                                "field": f,
-                                "rule": rule,
-                                "severity": severity,
-                            }
-                        )
-        files_rows.append(
-            {
-                "file": spec.path,
-                "expected_status": status,
-                "reason_kind": "",
-                "township_code": spec.township_code,
-                "template": spec.template,
-                "period": spec.period.isoformat(),
-                "data_rows": n,
-            }
-        )
+        lineage.register(spec, status)
 
     resub = _resubmission_target(world, styles) if mess else None
     for t in world.townships:
@@ -162,25 +125,12 @@ def generate_samples(
                 emit(spec)
 
     if mess:
-        for b in broken_files(world, styles, renderer):
+        for b in broken_files(world, styles, renderer.noise):
             write(inbox, b.path, b.data, mtime_for(b.report_date))
-            files_rows.append(
-                {
-                    "file": b.path,
-                    "expected_status": "rejected",
-                    "reason_kind": b.reason_kind,
-                    "township_code": b.township_code,
-                    "template": b.template,
-                    "period": b.period.isoformat() if b.period else "",
-                    "data_rows": 0,
-                }
-            )
+            lineage.rejected(b)
 
-    files_rows.sort(key=lambda r: r["file"])
-    truth_mod.write_csv(truth / "files.csv", files_rows, truth_mod.FILES_COLUMNS)
-    truth_mod.write_csv(truth / "rows.csv", rows_rows, truth_mod.ROWS_COLUMNS)
-    truth_mod.write_csv(truth / "issues.csv", issue_rows, truth_mod.ISSUES_COLUMNS)
-    counts = truth_mod.write_figures(truth, world)
+    lineage.write(truth)
+    counts = write_figures(truth, world)
     summary = {
         "seed": seed,
         "start": world.start.isoformat(),
@@ -188,11 +138,11 @@ def generate_samples(
         "as_of": world.as_of.isoformat(),
         "townships": [t.code for t in world.townships],
         "counts": {
-            "files": len(files_rows),
-            "data_rows": len(rows_rows),
-            "staged_rows": sum(r["expected"] == "staged" for r in rows_rows),
-            "quarantined_rows": sum(r["expected"] == "quarantined" for r in rows_rows),
-            "issues": len(issue_rows),
+            "files": len(lineage.files),
+            "data_rows": len(lineage.rows),
+            "staged_rows": sum(r["expected"] == "staged" for r in lineage.rows),
+            "quarantined_rows": sum(r["expected"] == "quarantined" for r in lineage.rows),
+            "issues": len(lineage.issues),
             "persons": len(world.persons),
             "cases": len(world.cases),
             "petition_events": len(world.events),

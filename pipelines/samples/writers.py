@@ -16,9 +16,8 @@ from pathlib import Path
 import xlsxwriter
 import xlwt
 
-from pipelines.samples.layout import SheetSpec
+from pipelines.samples.layout.specs import FileSpec, SheetSpec
 from pipelines.samples.mess import Cell
-from pipelines.samples.render import FileSpec
 
 _CST = timezone(timedelta(hours=8))
 _DATE_FORMATS = ("yyyy-mm-dd", "yyyy/m/d", 'yyyy"年"m"月"d"日"')
