@@ -54,7 +54,7 @@ def rules_version() -> str:
     for source in _RULE_SOURCES:
         files = sorted(source.rglob("*")) if source.is_dir() else [source]
         for f in files:
-            if f.is_file() and f.suffix in {".py", ".yaml", ".csv"}:
+            if f.is_file() and f.suffix in {".py", ".sql", ".yaml", ".csv"}:
                 digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
