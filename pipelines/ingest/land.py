@@ -81,11 +81,11 @@ def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
 
 BATCH_FILES = 200  # files per transaction: bulk inserts, bounded memory
 # Below this much new data a process pool costs more than it saves: each spawned worker
-# imports polars/fastexcel (~1-2 s) and every result is pickled back. Measured with
-# benchmarks/ingest_bench.py on the 17-township 24-month sample world (12 MB, 791 small
-# files): 1 worker 7.6 s, 2 workers 9.4 s. Large registers read ~2x faster in two
-# processes (DESIGN.md section 10), so the pool is for big batches.
-POOL_MIN_BYTES = 32 << 20
+# imports polars/fastexcel (~1 s) and every result is pickled back. benchmarks/ingest_bench.py
+# on the 17-township 24-month sample world (12 MB, 791 small files), quiet machine:
+# 1 worker 7.8 s, 2 workers 4.6 s (1.7x); a one-file resubmission or a test inbox of a few
+# hundred KB only pays the start-up.
+POOL_MIN_BYTES = 8 << 20
 
 
 def _add_file(
