@@ -7,19 +7,48 @@ The DDL lives in ``warehouse/schema/*.sql``; applying it is idempotent so every 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
+import sqlglot
+from sqlglot import exp
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 SCHEMA_FILES = ("raw.sql", "staging.sql", "quality.sql", "alerts.sql")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; on a warehouse made by an older version, also add the
+    columns the schema files gained since (``create table if not exists`` alone would keep
+    the old table as it was)."""
     for name in SCHEMA_FILES:
-        con.execute((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+        ddl = (SCHEMA_DIR / name).read_text(encoding="utf-8")
+        con.execute(ddl)
+        for table, column, type_sql in _declared_columns(ddl):
+            con.execute(f"alter table {table} add column if not exists {column} {type_sql}")
+
+
+@cache
+def _declared_columns(ddl: str) -> tuple[tuple[str, str, str], ...]:
+    """(table, column, type) of every column the DDL's create-table statements declare.
+
+    Only the type is re-applied: a column added to a table that already has rows cannot be
+    NOT NULL without a default, and the schema files' NOT NULL columns date from the
+    table's creation.
+    """
+    out = []
+    for statement in sqlglot.parse(ddl, read="duckdb"):
+        if not (isinstance(statement, exp.Create) and statement.args.get("kind") == "TABLE"):
+            continue
+        schema = statement.this
+        table = schema.this.sql(dialect="duckdb")
+        for column in schema.expressions:
+            if isinstance(column, exp.ColumnDef) and column.args.get("kind") is not None:
+                out.append((table, column.name, column.args["kind"].sql(dialect="duckdb")))
+    return tuple(out)
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

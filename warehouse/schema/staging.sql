@@ -12,8 +12,8 @@ create table if not exists staging.disputes (
     status varchar, resolved_date date, risk_level varchar, remarks varchar,
     party_count integer not null,
     -- The row's petition columns (a dispute that was also petitioned): all null unless the
-    -- row is a petition event too (petition_date given). Added after the first release:
-    -- `create table if not exists` does not add them to an existing warehouse.
+    -- row is a petition event too (petition_date given). Added after the first release;
+    -- warehouse.db.ensure_schema adds them to an older warehouse.
     petition_no varchar, petition_date date, form varchar, level varchar,
     accepted_date date, concluded_date date, is_extended boolean, meeting_date date
 );
