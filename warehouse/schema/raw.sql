@@ -47,7 +47,7 @@ create table if not exists raw.dispute_rows (
     remarks varchar,
     -- petition columns of a dispute that was also petitioned (optional; blank otherwise).
     -- Added after the first release: warehouse.db.ensure_schema adds them to an older
-    -- warehouse (empty for files landed before; re-drop such a file to land them).
+    -- warehouse; rows landed before stay null there.
     petition_no varchar, petition_date varchar, form varchar, level varchar,
     accepted_date varchar, concluded_date varchar, is_extended varchar, meeting_date varchar,
     extra_cells varchar,                  -- JSON: unrecognized columns, "F:header" -> text
