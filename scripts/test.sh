@@ -10,6 +10,7 @@ dagster definitions validate -w workspace.yaml
 # CI installs it, with a CJK font so the Chinese text renders. Only as root under CI.
 if [ "$(id -u)" = 0 ] && [ -n "${CI:-}" ]; then
     command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+        apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
+        || echo "chromium could not be installed: the report screenshot test will be skipped"
 fi
 pytest -n 2 "$@"
