@@ -7,7 +7,7 @@ from rich.table import Table
 
 from pipelines.runner import RunOutcome
 from pipelines.settings import Paths, paths
-from warehouse.db import connect
+from warehouse.db import connect, scalar
 
 _COUNTS = {
     "files loaded (载入文件)": "select count(*) from raw.files where status = 'loaded'",
@@ -23,7 +23,7 @@ _COUNTS = {
 def warehouse_counts(p: Paths) -> dict[str, int]:
     con = connect(p.warehouse_db, read_only=True)
     try:
-        return {label: con.execute(sql).fetchone()[0] for label, sql in _COUNTS.items()}  # type: ignore[index]
+        return {label: scalar(con, sql) for label, sql in _COUNTS.items()}
     finally:
         con.close()
 

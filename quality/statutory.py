@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.db import scalar
+
 SQL_DIR = Path(__file__).parent / "sql"
 ACCEPT_DAYS = 15  # Art. 22/23
 CONCLUDE_DAYS = 60  # Art. 34
@@ -34,10 +36,11 @@ def statutory_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def refresh_petition_deadlines(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     """Rebuild quality.petition_deadlines as of ``as_of``; returns counts per state."""
-    has_persons = con.execute(
+    has_persons = scalar(
+        con,
         "select count(*) from information_schema.tables"
-        " where table_schema = 'intermediate' and table_name = 'party_persons'"
-    ).fetchone()[0]  # type: ignore[index]
+        " where table_schema = 'intermediate' and table_name = 'party_persons'",
+    )
     source = (
         "select row_id, template, party_index, person_key from intermediate.party_persons"
         if has_persons

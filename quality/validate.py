@@ -28,6 +28,7 @@ from quality.statutory import statutory_findings
 from quality.suite_run import SuiteRun, run_suite
 from quality.suites import SUITE_VERSION
 from quality.write_findings import write_findings
+from warehouse.db import scalar
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -85,7 +86,7 @@ def _pending(con: duckdb.DuckDBPyConnection) -> int:
         "delete from quality.row_issues where source in ('expectations', 'statutory')"
         " and (file_id, sheet_name) in (select file_id, sheet_name from validation_pending)"
     )
-    return con.execute("select count(*) from validation_pending").fetchone()[0]  # type: ignore[index]
+    return int(scalar(con, "select count(*) from validation_pending"))
 
 
 def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

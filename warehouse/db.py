@@ -98,3 +98,11 @@ def fetch_dicts(
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+) -> Any:
+    """The first column of the first row (None when the query returns no row)."""
+    row = con.execute(sql, params).fetchone()
+    return row[0] if row else None

@@ -7,6 +7,7 @@ from pipelines.alerts.run import coordinator_alerts
 from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
+from warehouse.db import scalar
 
 # What the digests read (issues, feedback workbooks, marts) and the publish step: alerts go
 # out only after the snapshot was replaced, so a failed build or publish sends nothing
@@ -60,7 +61,7 @@ def coordinator_digests(
             run_id=context.run_id,
             dry_run=config.dry_run,
         )
-        logged = con.execute("select count(*) from alerts.sent_alerts").fetchone()[0]  # type: ignore[index]
+        logged = scalar(con, "select count(*) from alerts.sent_alerts")
     for digest in result.digests:
         context.log.info(f"{digest.township_name}: {len(digest.items)} new item(s)")
     for code, missing in result.unconfigured.items():

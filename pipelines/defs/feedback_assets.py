@@ -8,6 +8,7 @@ from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
 from quality.feedback import write_feedback
 from quality.statutory import refresh_petition_deadlines
 from quality.validate import ensure_quality_schema
+from warehouse.db import scalar
 
 
 @dg.asset(
@@ -57,6 +58,6 @@ def feedback_workbooks(
     with warehouse.connect() as con:
         ensure_quality_schema(con)
         summary = write_feedback(con, run_settings.inbox_dir(warehouse), warehouse.paths.feedback)
-        total = con.execute("select count(*) from quality.feedback_files").fetchone()[0]  # type: ignore[index]
+        total = scalar(con, "select count(*) from quality.feedback_files")
     context.log.info(f"feedback workbooks: {summary.metadata()}")
     return dg.MaterializeResult(metadata={"dagster/row_count": int(total), **summary.metadata()})

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.staging_load import stage_pending
+from warehouse.db import scalar
 
 # table name -> description (grain and source) of the staging tables one pass writes.
 STAGING_TABLES = {
@@ -47,18 +48,17 @@ def staging_registers(
     sheets leave staging; a change of rules restages everything."""
     with warehouse.connect() as con:
         summary = stage_pending(con)
-        quarantined = con.execute("select count(*) from quality.quarantined_rows").fetchone()
+        quarantined = scalar(con, "select count(*) from quality.quarantined_rows")
         totals = {
-            table: con.execute(f"select count(*) from staging.{table}").fetchone()
-            for table in STAGING_TABLES
+            table: scalar(con, f"select count(*) from staging.{table}") for table in STAGING_TABLES
         }
     context.log.info(f"staged this run: {summary.metadata()}")
     for table, count in totals.items():
         yield dg.MaterializeResult(
             asset_key=["staging", table],
             metadata={
-                "dagster/row_count": count[0] if count else 0,
-                "rows_quarantined_total": quarantined[0] if quarantined else 0,
+                "dagster/row_count": count,
+                "rows_quarantined_total": quarantined,
                 **{f"this_run_{k}": v for k, v in summary.metadata().items()},
             },
         )

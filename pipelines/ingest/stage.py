@@ -159,7 +159,7 @@ class _RowStager:
         split = split_parties(
             self.cells.get("party_name"), self.cells.get("id_number"), self.cells.get("phone")
         )
-        if getattr(split, "mismatch", False):
+        if split.mismatch:
             self.flag("party_name", "party_count_mismatch")
         out = []
         for index, party in enumerate(split):
