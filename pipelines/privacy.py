@@ -7,7 +7,9 @@ comes from DISPUTES_PII_KEY; without it a fixed demo key keeps tests and samples
 with a warning, because keys made with it are not protected.
 
 The masks take cell text or normalized values: None gives None, an empty or placeholder
-cell ("/", "无") gives "", anything else a masked string; they never raise.
+cell ("/", "无") gives "", anything else a masked string; they never raise. ``scrub`` is the
+last guard on free text that leaves (alerts, masked feedback workbooks): it lives here, not
+in pipelines.alerts, so quality/ can use it without depending on the alerting side.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from pipelines.ingest.normalize.phones import normalize_phone
 from pipelines.ingest.normalize.text import compact
 
 PII_KEY_ENV = "DISPUTES_PII_KEY"
+_ID18 = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
+_ID15 = re.compile(r"(?<![0-9])(\d{6})\d{5}(\d{4})(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
 _DEMO_KEY = b"disputes-warehouse-demo-key-not-for-production"
 _warned = False
 
@@ -124,3 +129,11 @@ def mask_id(id_number: str | None) -> str | None:
     if len(text) < 14:
         return "*" * len(text)
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def scrub(text: str) -> str:
+    """Mask any full ID number (18 or old 15 digits) or mobile number left in ``text``,
+    whatever its source (defence in depth: a remark, a message, a summary line)."""
+    text = _ID18.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+    text = _ID15.sub(lambda m: m.group(1) + "*" * 5 + m.group(2), text)
+    return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)

@@ -5,10 +5,14 @@ For each current file with issues: DISPUTES_HOME/feedback/<township>/<name>_问�
 - problem cells filled red (error) or yellow (warning), with the messages as a comment;
 - a 问题说明 column right of the table with each row's messages;
 - a first sheet 问题汇总: file, sheet, row, column, value (masked), 错误/提示, message.
+Beside it, <name>_问题反馈_脱敏.xlsx: the same workbook with the parties' names, IDs and
+phones (and the 包案领导's name) masked (quality/feedback_mask.py). The full one holds the
+raw data, so it stays on the server for fixing; only the masked twin may go in an alert.
 An .xlsx is copied with openpyxl and marked up in place (the coordinator's layout, titles
 and formats stay); .xls and .csv are rebuilt cell by cell from the text grid the ingest
-reads; a file no longer in the inbox is rebuilt from its raw rows. A workbook is written
-again only when its file's issues changed (digest in quality.feedback_files).
+reads; a file no longer in the inbox is rebuilt from its raw rows. A pair is written again
+only when its file's issues changed (digest in quality.feedback_files) or one is missing,
+and removed together.
 Plain functions; no Dagster.
 """
 
@@ -27,9 +31,11 @@ import duckdb
 
 from pipelines.reference.load import townships
 from quality.feedback_rebuild import raw_grid
+from quality.feedback_source import data_rows, sheet_layouts
 from quality.feedback_workbook import build_workbook
 
 SUFFIX = "_问题反馈.xlsx"
+MASKED_SUFFIX = "_问题反馈_脱敏.xlsx"
 
 
 @dataclass
@@ -49,6 +55,11 @@ def township_folder(code: str | None) -> str:
 
 def output_path(feedback_dir: Path, township_code: str | None, file_name: str) -> Path:
     return feedback_dir / township_folder(township_code) / f"{Path(file_name).stem}{SUFFIX}"
+
+
+def masked_path(full: Path) -> Path:
+    """The masked twin of a full feedback workbook: <name>_问题反馈_脱敏.xlsx beside it."""
+    return full.with_name(full.name.removesuffix(SUFFIX) + MASKED_SUFFIX)
 
 
 def _issues_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
@@ -96,16 +107,18 @@ def write_feedback(
     for file_id, (path, _) in done.items():
         if file_id not in by_file:
             Path(path).unlink(missing_ok=True)
+            masked_path(Path(path)).unlink(missing_ok=True)
             con.execute("delete from quality.feedback_files where file_id = ?", [file_id])
             summary.removed += 1
     for file_id, issues in by_file.items():
         info = files[file_id]
         target = output_path(feedback_dir, info["township_code"], info["file_name"])
         digest = issues_digest(issues)
-        if done.get(file_id) == (str(target), digest) and target.exists():
+        twin = masked_path(target)
+        if done.get(file_id) == (str(target), digest) and target.exists() and twin.exists():
             summary.unchanged += 1
             continue
-        sheets = _sheet_layouts(con, file_id)
+        sheets = sheet_layouts(con, file_id)
         build_workbook(
             inbox / info["path"],
             target,
@@ -113,6 +126,8 @@ def write_feedback(
             issues,
             sheets,
             partial(raw_grid, con, file_id, layouts=sheets),
+            twin,
+            data_rows(con, file_id),
         )
         con.execute(
             "insert or replace into quality.feedback_files values (?, ?, ?, ?, ?, ?, ?)",
@@ -128,18 +143,3 @@ def write_feedback(
         )
         summary.written += 1
     return summary
-
-
-def _sheet_layouts(con: duckdb.DuckDBPyConnection, file_id: str) -> dict[str, dict[str, Any]]:
-    return {
-        r[0]: {
-            "template": r[1],
-            "header_rows": [int(x) for x in (r[2] or "").split(",") if x],
-            "columns": json.loads(r[3] or "{}"),
-        }
-        for r in con.execute(
-            "select sheet_name, template, header_rows, columns_json from raw.sheets"
-            " where file_id = ? and status = 'loaded'",
-            [file_id],
-        ).fetchall()
-    }

@@ -21,7 +21,8 @@ NOTE_HEADER = "问题说明"
 AUTHOR = "县信访局数据校验"
 
 
-def mark_sheet(ws: Worksheet, issues: list[dict[str, Any]], header_rows: list[int]) -> None:
+def mark_sheet(ws: Worksheet, issues: list[dict[str, Any]], header_rows: list[int]) -> int:
+    """Mark ``ws`` in place; returns the index of the 问题说明 column it added."""
     note_col = ws.max_column + 1
     by_cell: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     by_row: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -52,6 +53,7 @@ def mark_sheet(ws: Worksheet, issues: list[dict[str, Any]], header_rows: list[in
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         has_error = any(i["severity"] == "error" for i in found)
         cell.font = Font(color="FFC00000" if has_error else "FF7F6000")
+    return note_col
 
 
 def _unique(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """Assemble and save the feedback workbook of one file: the coordinator's .xlsx copied
 and marked up in place (layout, titles and formats stay), any other file rebuilt
 (quality/feedback_rebuild.py); each sheet with issues marked (quality/feedback_markup.py);
-the 问题汇总 sheet first (quality/feedback_summary_sheet.py)."""
+the 问题汇总 sheet first (quality/feedback_summary_sheet.py). The same workbook, masked
+(quality/feedback_mask.py), is then saved as its twin: built once, so the twin has exactly
+the full copy's highlights, comments and messages."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from quality.feedback_markup import mark_sheet
+from quality.feedback_mask import mask_workbook
 from quality.feedback_rebuild import rebuild_workbook
 from quality.feedback_summary_sheet import summary_sheet
 
@@ -23,12 +26,17 @@ def build_workbook(
     issues: list[dict[str, Any]],
     layouts: dict[str, dict[str, Any]],
     raw_grid: Any,
+    masked_target: Path,
+    data_rows: dict[str, set[int]],
 ) -> None:
-    """Write the marked-up workbook for one file (see the module docstring)."""
+    """Write the marked-up workbook for one file to ``target`` and its masked twin to
+    ``masked_target`` (see the module docstring); ``data_rows``: sheet -> its rows in
+    raw.*_rows, the rows whose person cells are masked."""
     if source.suffix.lower() in {".xlsx", ".xlsm"} and source.exists():
         wb = load_workbook(source)
     else:
         wb = rebuild_workbook(source, layouts, raw_grid)
+    note_columns: dict[str, int] = {}
     by_sheet: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for issue in issues:
         by_sheet[issue["sheet_name"]].append(issue)
@@ -36,8 +44,15 @@ def build_workbook(
         if sheet not in wb.sheetnames:
             continue
         header_rows = layouts.get(sheet, {}).get("header_rows") or []
-        mark_sheet(wb[sheet], sheet_issues, header_rows)
+        note_columns[wb[sheet].title] = mark_sheet(wb[sheet], sheet_issues, header_rows)
     summary_sheet(wb, shown_path, issues)
+    _save(wb, target)
+    mask_workbook(wb, layouts, data_rows, note_columns)
+    _save(wb, masked_target)
+
+
+def _save(wb: Workbook, target: Path) -> None:
+    """Write beside the target and rename: a reader never sees half a workbook."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp.xlsx")
     wb.save(tmp)

@@ -9,7 +9,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -76,6 +76,7 @@ class ReceivedMail:
     subject: str
     body: str
     attachments: list[str]
+    files: dict[str, bytes] = field(default_factory=dict)  # attachment name -> its bytes
 
 
 class SmtpReceiver:
@@ -91,12 +92,14 @@ class SmtpReceiver:
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         body = msg.get_body(preferencelist=("plain",))
+        parts = list(msg.iter_attachments())
         self.messages.append(
             ReceivedMail(
                 to=list(envelope.rcpt_tos),
                 subject=str(msg["subject"]),
                 body=body.get_content() if body is not None else "",
-                attachments=[p.get_filename() for p in msg.iter_attachments()],
+                attachments=[p.get_filename() for p in parts],
+                files={p.get_filename(): p.get_payload(decode=True) for p in parts},
             )
         )
         return "250 OK"

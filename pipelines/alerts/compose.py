@@ -1,35 +1,25 @@
 """One Chinese digest per township: only the items not told before, grouped by kind.
 
-Plain functions over ``Item`` lists; no database, no network. ``scrub`` is the last guard
-before anything leaves: an 18-digit ID or an 11-digit mobile that slipped into a message is
-masked here whatever its source.
+Plain functions over ``Item`` lists; no database, no network. ``scrub``
+(pipelines/privacy.py) is the last guard before anything leaves: an ID or an 11-digit mobile
+that slipped into a message is masked here whatever its source.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pipelines.alerts.findings import Item
-from quality.feedback import output_path
+from pipelines.privacy import scrub
 
 MAX_LINES_PER_FILE = 20
 MAX_LINES_PER_SECTION = 30
 
-_ID18 = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
-
 KIND_ORDER = ("quality_issue", "file_rejected", "missing_sheet", "deadline", "petitioner")
-
-
-def scrub(text: str) -> str:
-    """Mask any full ID number or mobile number left in ``text`` (defence in depth)."""
-    text = _ID18.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
-    return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 
 
 @dataclass(frozen=True)
@@ -42,7 +32,7 @@ class Digest:
     items: tuple[Item, ...]
     digest_hash: str
     counts: dict[str, int] = field(default_factory=dict)
-    attachments: tuple[Path, ...] = ()
+    attachments: tuple[Path, ...] = ()  # masked feedback workbooks only
 
 
 def digest_hash(township_code: str, items: list[Item]) -> str:
@@ -110,9 +100,16 @@ def _quality_section(items: list[Item], has_attachment: bool) -> list[str]:
 
 
 def render(
-    township_name: str, recipient: str, as_of: date, items: list[Item], has_attachment: bool
+    township_name: str,
+    recipient: str,
+    as_of: date,
+    items: list[Item],
+    has_attachment: bool,
+    full_workbooks: tuple[str, ...] = (),
 ) -> tuple[str, str]:
-    """Title and plain-text body of one township's digest."""
+    """Title and plain-text body of one township's digest. ``full_workbooks``: where the
+    full marked-up copies lie (relative to DISPUTES_HOME); the attachment is masked, so the
+    body says where to find the one to fix the sheet from."""
     counts = counts_of(items)
     by_kind: dict[str, list[Item]] = defaultdict(list)
     for item in items:
@@ -141,7 +138,10 @@ def render(
             body += _capped(lines, MAX_LINES_PER_SECTION, "  ……另有 {n} 条。")
             body.append("")
     if has_attachment:
-        body.append("附件为标注了问题单元格的台账副本，请据此更正后重新报送。")
+        body.append("附件为标注了问题单元格的台账副本（当事人姓名、身份证号、电话等已脱敏）。")
+    body += [f"完整标注版（含当事人信息，仅限内网）：{path}" for path in full_workbooks]
+    if has_attachment or full_workbooks:
+        body.append("请对照完整标注版更正后重新报送。")
     body.append("本提醒由县矛盾纠纷排查数据仓自动发送，只列出上次提醒以来的新情况。")
     return scrub(title), scrub("\n".join(body))
 
@@ -153,10 +153,12 @@ def compose_digests(
     township_names: dict[str, str],
     as_of: date,
     attachments_for: dict[str, tuple[Path, ...]] | None = None,
+    full_workbooks_for: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Digest]:
     """One digest per township in ``recipients`` that has at least one item whose
     (township_code, key) is not in ``already_alerted``; townships without a configured
-    coordinator get none."""
+    coordinator get none. ``attachments_for``: the masked workbooks to attach;
+    ``full_workbooks_for``: the full ones' paths, named in the body."""
     fresh: dict[str, dict[str, Item]] = defaultdict(dict)
     for item in items:
         if item.township_code in recipients and (item.township_code, item.key) not in (
@@ -170,7 +172,8 @@ def compose_digests(
         )
         files = (attachments_for or {}).get(code, ())
         name = township_names.get(code, code)
-        title, body = render(name, recipients[code], as_of, township_items, bool(files))
+        full = (full_workbooks_for or {}).get(code, ())
+        title, body = render(name, recipients[code], as_of, township_items, bool(files), full)
         digests.append(
             Digest(
                 township_code=code,
@@ -185,12 +188,3 @@ def compose_digests(
             )
         )
     return digests
-
-
-def feedback_workbooks(
-    feedback_dir: Path, township_code: str, file_names: set[str]
-) -> tuple[Path, ...]:
-    """The marked-up copies (quality/feedback.py) of the township's files that have new
-    issues, where they exist: DISPUTES_HOME/feedback/<township>/<file>_问题反馈.xlsx."""
-    paths = (output_path(feedback_dir, township_code, name) for name in sorted(file_names))
-    return tuple(p for p in paths if p.is_file())

@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.alerts import findings
-from pipelines.alerts.compose import Digest, compose_digests, digest_hash, feedback_workbooks, scrub
+from pipelines.alerts.attachments import feedback_workbooks
+from pipelines.alerts.compose import Digest, compose_digests, digest_hash
 from pipelines.alerts.config import AlertConfig, Target, load_alert_config
 from pipelines.alerts.log import (
     already_alerted,
@@ -26,6 +27,7 @@ from pipelines.alerts.log import (
     record_digest_delivered,
 )
 from pipelines.alerts.send import Delivery, deliver
+from pipelines.privacy import scrub
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +73,20 @@ def compose(
     for item in items:
         if item.kind == "quality_issue" and (item.township_code, item.key) not in told:
             files_with_new_issues.setdefault(item.township_code, set()).add(item.file_name or "")
-    attachments = {
+    workbooks = {
         code: feedback_workbooks(feedback_dir, code, names)
         for code, names in files_with_new_issues.items()
     }
     recipients = {code: r.name for code, r in config.coordinators.items()}
-    return compose_digests(items, told, recipients, config.township_names, as_of, attachments)
+    return compose_digests(
+        items,
+        told,
+        recipients,
+        config.township_names,
+        as_of,
+        attachments_for={code: w.attached for code, w in workbooks.items()},
+        full_workbooks_for={code: w.full for code, w in workbooks.items()},
+    )
 
 
 def coordinator_alerts(

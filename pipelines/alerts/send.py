@@ -15,8 +15,8 @@ from pathlib import Path
 
 import apprise
 
-from pipelines.alerts.compose import scrub
 from pipelines.alerts.config import Target
+from pipelines.privacy import scrub
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the inbox with one new bad sheet for 揭乐乡.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import shutil
 from collections import Counter
@@ -18,9 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from openpyxl import load_workbook
 
 from pipelines.runner import RunOutcome, run_nightly
 from tests.conftest import HttpReceiver, ReceivedMail, SmtpReceiver
+from tests.integration.test_feedback import party_names, raw_pii_in
 from tests.support import TEST_PII_KEY, World
 
 pytestmark = pytest.mark.integration
@@ -37,6 +40,7 @@ NEW_SHEET_ISSUES = (
 BACKFILL_SHEET = "2025-02/揭乐乡2025年2月信访事项登记台账(重报).csv"
 NEW_SHEET_ID = "352627198001011235"
 NEW_SHEET_NAMES = ("张测试", "李测试")
+NEW_SHEET_FULL = "feedback/揭乐乡/揭乐乡2025年2月信访事项登记台账_问题反馈.xlsx"
 
 SUMMARY = re.compile(r"数据质量问题 (\d+) 条（错误 (\d+) 条，警告 (\d+) 条）")
 ID18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -140,7 +144,8 @@ def _query(home: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def _feedback_files(home: Path) -> dict[str, set[str]]:
-    """Per township: the feedback workbooks present for its loaded files with issues."""
+    """Per township: the masked feedback workbooks present for its loaded files with issues
+    (the ones an alert may carry)."""
     rows = _query(
         home,
         "select distinct f.township_code, f.file_name from quality.row_issues i"
@@ -148,7 +153,7 @@ def _feedback_files(home: Path) -> dict[str, set[str]]:
     )
     out: dict[str, set[str]] = {}
     for code, name in rows:
-        workbook = f"{Path(name).stem}_问题反馈.xlsx"
+        workbook = f"{Path(name).stem}_问题反馈_脱敏.xlsx"
         if code in TOWNSHIPS and (home / "feedback" / TOWNSHIPS[code] / workbook).is_file():
             out.setdefault(code, set()).add(workbook)
     return out
@@ -243,14 +248,41 @@ def test_rejected_files_reach_their_township(stages: dict) -> None:
 
 
 def test_feedback_workbooks_attached_to_email_only(stages: dict) -> None:
-    """The marked-up copies the quality step wrote for the township's files with issues."""
+    """The masked twins of the marked-up copies the quality step wrote for the township's
+    files with issues; the body names where each full copy lies instead."""
     for mail in stages["first"].mails:
         assert set(mail.attachments) == stages["first_feedback"].get(_code_of(mail), set())
+        for name in mail.attachments:
+            full = name.replace("_问题反馈_脱敏.xlsx", "_问题反馈.xlsx")
+            line = (
+                f"完整标注版（含当事人信息，仅限内网）：feedback/{TOWNSHIPS[_code_of(mail)]}/{full}"
+            )
+            assert line in mail.body
     assert any(m.attachments for m in stages["first"].mails)
     (new_mail,) = stages["new_sheet"].mails
-    assert new_mail.attachments == ["揭乐乡2025年2月信访事项登记台账_问题反馈.xlsx"]
+    assert new_mail.attachments == ["揭乐乡2025年2月信访事项登记台账_问题反馈_脱敏.xlsx"]
+    assert f"完整标注版（含当事人信息，仅限内网）：{NEW_SHEET_FULL}" in new_mail.body
+    assert any(NEW_SHEET_FULL in p.get("message", "") for _, p in stages["new_sheet"].posts)
     for stage in ("first", "new_sheet"):
         assert all(not payload.get("attachments") for _, payload in stages[stage].posts)
+
+
+def test_attachments_show_no_raw_id_phone_or_name(stages: dict) -> None:
+    """Every workbook a coordinator received, opened from the bytes the SMTP server got."""
+    names = party_names(stages["home"]) | set(NEW_SHEET_NAMES)
+    received = [
+        (name, data)
+        for stage in ("first", "new_sheet")
+        for mail in stages[stage].mails
+        for name, data in mail.files.items()
+    ]
+    assert len(received) >= 2 and all(data for _, data in received)
+    for name, data in received:
+        wb = load_workbook(io.BytesIO(data))
+        leaks = raw_pii_in(wb, names)
+        assert not leaks, (name, leaks[:5])
+        texts = [str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r]
+        assert not any(NEW_SHEET_ID in t for t in texts)
 
 
 def test_second_run_with_nothing_new_sends_nothing(stages: dict) -> None:

@@ -3,19 +3,65 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from quality.feedback import output_path, write_feedback
-from quality.feedback_markup import ERROR_FILL, NOTE_HEADER, WARNING_FILL
+from quality.feedback import MASKED_SUFFIX, SUFFIX, masked_path, output_path, write_feedback
+from quality.feedback_markup import AUTHOR, ERROR_FILL, NOTE_HEADER, WARNING_FILL
 from quality.feedback_summary_sheet import SUMMARY_SHEET
 from tests.conftest import Published
 
 pytestmark = pytest.mark.integration
+
+RAW_ID = re.compile(r"(?<![0-9])(?:\d{17}[0-9Xx]|\d{15})(?![0-9])")
+RAW_MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+
+
+def party_names(home: Path) -> set[str]:
+    """The raw names (2+ characters) of every party the warehouse staged."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("select distinct name from staging.parties").fetchall()
+    return {r[0] for r in rows if r[0] and len(r[0]) >= 2}
+
+
+def _texts(wb: Workbook) -> Iterator[tuple[str, str]]:
+    """(where, text) of every cell value and comment of every sheet."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                where = f"{ws.title}!{cell.coordinate}"
+                if cell.value is not None:
+                    value = cell.value
+                    if isinstance(value, float) and value.is_integer():
+                        value = int(value)
+                    yield where, str(value)
+                if getattr(cell, "comment", None) is not None:
+                    yield where + " (comment)", cell.comment.text
+
+
+def raw_pii_in(wb: Workbook, names: set[str]) -> list[tuple[str, str]]:
+    """Every place ``wb`` shows a raw ID (18 or 15 digits), an 11-digit mobile or one of
+    ``names`` (a whole cell, or inside a cell for names of 3+ characters)."""
+    long_names = [n for n in names if len(n) >= 3]
+
+    def shows_pii(text: str) -> bool:
+        if RAW_ID.search(text) or RAW_MOBILE.search(text) or text.strip() in names:
+            return True
+        return any(n in text for n in long_names)
+
+    return [(where, text) for where, text in _texts(wb) if shows_pii(text)]
+
+
+def _pairs(home: Path) -> list[tuple[Path, Path]]:
+    fulls = sorted((home / "feedback").rglob(f"*{SUFFIX}"))
+    assert fulls
+    return [(full, masked_path(full)) for full in fulls]
 
 
 def _issues(home: Path) -> list[dict]:
@@ -73,7 +119,7 @@ def test_problem_cells_are_highlighted_with_messages(published: Published, sever
 
 
 def test_summary_sheet_is_first_and_masks_pii(published: Published) -> None:
-    paths = sorted((published.home / "feedback").rglob("*_问题反馈.xlsx"))
+    paths = sorted((published.home / "feedback").rglob(f"*{SUFFIX}"))
     assert paths
     for path in paths:
         wb = load_workbook(path, read_only=True)
@@ -87,8 +133,10 @@ def test_clean_files_get_no_workbook_and_rewrite_is_idempotent(
     published: Published, tmp_path: Path
 ) -> None:
     with_issues = {(i["township_code"], i["file_name"]) for i in _issues(published.home)}
-    written = {p.name for p in (published.home / "feedback").rglob("*.xlsx")}
-    assert len(written) == len(with_issues)
+    written = {p.name for p in (published.home / "feedback").rglob(f"*{SUFFIX}")}
+    twins = {p.name for p in (published.home / "feedback").rglob(f"*{MASKED_SUFFIX}")}
+    assert len(written) == len(twins) == len(with_issues)
+    assert {p.name for p in (published.home / "feedback").rglob("*.xlsx")} == written | twins
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(published.home / "warehouse.duckdb", db)
     feedback = tmp_path / "feedback"
@@ -99,4 +147,67 @@ def test_clean_files_get_no_workbook_and_rewrite_is_idempotent(
             [str(published.home / "feedback"), str(feedback)],
         )
         again = write_feedback(con, published.world.inbox, feedback)
-    assert again.written == 0 and again.unchanged == len(with_issues)
+        assert again.written == 0 and again.unchanged == len(with_issues)
+        # a twin gone missing (a home from before twins existed) makes the pair again
+        full, twin = _pairs(tmp_path)[0]
+        twin.unlink()
+        assert write_feedback(con, published.world.inbox, feedback).written == 1
+        assert twin.is_file()
+        # a file whose issues are all fixed loses both workbooks
+        (file_id,) = con.execute(
+            "select file_id from quality.feedback_files where output_path = ?", [str(full)]
+        ).fetchone()
+        con.execute("delete from quality.row_issues where file_id = ?", [file_id])
+        assert write_feedback(con, published.world.inbox, feedback).removed == 1
+    assert not full.exists() and not twin.exists()
+
+
+def test_masked_twins_show_no_raw_id_phone_or_name(published: Published) -> None:
+    names = party_names(published.home)
+    assert len(names) > 20
+    for _, twin in _pairs(published.home):
+        assert twin.is_file(), twin
+        leaks = raw_pii_in(load_workbook(twin), names)
+        assert not leaks, (twin.name, leaks[:5])
+
+
+def _markup(wb: Workbook) -> dict[str, object]:
+    """What the coordinator is shown about the issues: fills, our comments, the 问题说明
+    column and the 问题汇总 sheet."""
+    out: dict[str, object] = {SUMMARY_SHEET: list(wb[SUMMARY_SHEET].iter_rows(values_only=True))}
+    for ws in wb.worksheets[1:]:
+        fills, comments, notes = {}, {}, {}
+        note = next((c.column for r in ws.iter_rows() for c in r if c.value == NOTE_HEADER), None)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.fill.fill_type == "solid":
+                    fills[cell.coordinate] = cell.fill.fgColor.rgb
+                if cell.comment is not None and cell.comment.author == AUTHOR:
+                    comments[cell.coordinate] = cell.comment.text
+                if note is not None and cell.column == note:
+                    notes[cell.row] = cell.value
+        out[ws.title] = (fills, comments, notes)
+    return out
+
+
+def test_masked_twin_keeps_the_markup(published: Published) -> None:
+    marked = 0
+    for full, twin in _pairs(published.home):
+        full_markup, twin_markup = _markup(load_workbook(full)), _markup(load_workbook(twin))
+        assert full_markup == twin_markup, full.name
+        marked += sum(len(v[0]) for k, v in full_markup.items() if k != SUMMARY_SHEET)
+    assert marked
+
+
+def test_full_workbooks_keep_the_raw_values(published: Published) -> None:
+    """The coordinator fixes the sheet from the full copy: its person cells are as typed."""
+    names = party_names(published.home)
+    leaks = [
+        leak
+        for full, _ in _pairs(published.home)
+        for leak in raw_pii_in(load_workbook(full), names)
+    ]
+    texts = [text for _, text in leaks]
+    assert any(RAW_ID.search(t) for t in texts)
+    assert any(RAW_MOBILE.search(t) for t in texts)
+    assert any(t.strip() in names for t in texts)

@@ -18,7 +18,9 @@ from pipelines.privacy import (
     person_identity,
     person_key,
     pii_secret,
+    scrub,
 )
+from quality.feedback_mask import mask_cell
 
 
 def test_person_key_is_hmac_sha256_hex() -> None:
@@ -117,3 +119,48 @@ def test_masks_never_raise_or_keep_most_digits(raw: str) -> None:
     phone = mask_phone(raw)
     if phone is not None:
         assert sum(c.isdigit() for c in phone) <= 7
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("旧证 350825800101123 未换", "旧证 350825*****1123 未换"),
+        ("352627198001011234、13812345678", "352627********1234、138****5678"),
+        ("编号 XF20250305001 日期 20250305", "编号 XF20250305001 日期 20250305"),
+        ("3508258001011234", "3508258001011234"),  # 16 digits: neither an ID nor a mobile
+    ],
+)
+def test_scrub_masks_old_ids_too(text: str, masked: str) -> None:
+    assert scrub(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "masked", "parts"),
+    [
+        ("张三、李四", "party_name", "张*、李*", ["张三", "李四"]),
+        ("张三丰，张三等5人", "party_name", "张**，张*等5人", ["张三丰", "张三"]),
+        ("李伟伟（政法委员）", "leader", "李**（政法委员）", ["李伟伟"]),
+        ("张 三", "party_name", "张*", ["张三"]),
+        (
+            "35082519800101123X、352627198001011234",
+            "id_number",
+            "350825********123X、352627********1234",
+            ["35082519800101123X", "352627198001011234"],
+        ),
+        ("13812345678 0597-1234567", "phone", "138****5678 0597-*****67", None),
+        ("/", "phone", "/", []),
+    ],
+)
+def test_mask_cell_masks_each_party_in_place(
+    text: str, field: str, masked: str, parts: list[str] | None
+) -> None:
+    out, found = mask_cell(text, field)
+    assert out == masked
+    if parts is not None:
+        assert found == parts
+
+
+@given(st.lists(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), min_size=1, max_size=4))
+def test_masked_phone_cell_keeps_no_full_mobile(phones: list[str]) -> None:
+    out, _ = mask_cell("、".join(phones), "phone")
+    assert all(p not in out for p in phones)

@@ -1,0 +1,125 @@
+"""Mask a marked-up feedback workbook in place, for the twin that may leave the county's
+network (it is what the alerts attach; the full copy stays on the server for fixing).
+
+The person columns (party_name, id_number, phone, leader as raw.sheets.columns_json maps) of
+the data rows (the sheet's rows in raw.*_rows) are masked with the project's own maskers,
+each party of a multi-party cell ("张三、李四") on its own. Every other text cell, comment
+and number of every sheet is scrubbed of IDs and mobiles, and the data sheets' other cells
+of the names found in the person columns (a remark "张三丰反映…"). The 问题说明 column and
+the 问题汇总 sheet are our own text with masked values: scrubbed only, so their messages stay
+word for word those of the full workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipelines.ingest.normalize.parties import split_names, split_numbers
+from pipelines.privacy import mask_id, mask_name, mask_phone, scrub
+
+# The 包案领导 (leader) is an official, but a named person too, and the same name may be a
+# petitioner's elsewhere in the county: masked like a party's name.
+PERSON_FIELDS: dict[str, tuple[Callable[[str | None], list[str]], Callable[[str], str]]] = {
+    "party_name": (split_names, mask_name),
+    "leader": (split_names, mask_name),
+    "id_number": (split_numbers, mask_id),
+    "phone": (split_numbers, mask_phone),
+}
+
+
+def mask_workbook(
+    wb: Workbook,
+    layouts: dict[str, dict[str, Any]],
+    data_rows: dict[str, set[int]],
+    note_columns: dict[str, int],
+) -> None:
+    """Mask ``wb`` in place (see the module docstring). ``note_columns``: sheet title ->
+    the 问题说明 column index mark_sheet added."""
+    names: set[str] = set()
+    for sheet, layout in layouts.items():
+        ws = _sheet(wb, sheet)
+        if ws is not None:
+            rows = data_rows.get(sheet, set())
+            names |= _mask_person_cells(ws, layout.get("columns") or {}, rows)
+    replace = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+    data_sheets = {ws.title for s in layouts if (ws := _sheet(wb, s)) is not None}
+    for ws in wb.worksheets:
+        note = note_columns.get(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell, MergedCell):
+                    continue
+                ours = ws.title not in data_sheets or cell.column == note
+                cell.value = _scrub_value(cell.value, () if ours else replace)
+                if cell.comment is not None:
+                    cell.comment.text = scrub(cell.comment.text or "")
+        ws._pivots = []  # a pivot cache holds a copy of the raw rows
+    wb.properties.creator = wb.properties.lastModifiedBy = None
+
+
+def mask_cell(text: str, field: str) -> tuple[str, list[str]]:
+    """One person cell masked, and the parts found in it (the names, for a name cell).
+    Each part is replaced where it stands, so separators and notes ("等3人") stay; a part
+    the splitter cleaned out of shape ("张 三" -> "张三") makes the cell the masked parts
+    joined by "、" instead."""
+    split, masker = PERSON_FIELDS[field]
+    parts = split(text)
+    if not parts:
+        return scrub(text), []
+    if not all(p in text for p in parts):
+        return scrub("、".join(masker(p) for p in parts)), parts
+    out = text
+    for part in sorted(set(parts), key=len, reverse=True):
+        out = out.replace(part, masker(part))
+    return scrub(out), parts
+
+
+def _sheet(wb: Workbook, name: str) -> Worksheet | None:
+    for title in (name, name[:31]):
+        if title in wb.sheetnames:
+            ws = wb[title]
+            return ws if isinstance(ws, Worksheet) else None
+    return None
+
+
+def _mask_person_cells(ws: Worksheet, columns: dict[str, Any], rows: Iterable[int]) -> set[str]:
+    names: set[str] = set()
+    letters = {f: columns[f]["letter"] for f in PERSON_FIELDS if f in columns}
+    for row in rows:
+        for field, letter in letters.items():
+            cell = ws[f"{letter}{row}"]
+            text = _text(cell.value)
+            if isinstance(cell, MergedCell) or text is None:
+                continue
+            cell.value, parts = mask_cell(text, field)
+            if field == "party_name":
+                names.update(parts)
+    return names
+
+
+def _text(value: object) -> str | None:
+    """A cell's value as text when it may hold a person's data (numbers typed as numbers
+    included: an ID or phone is often stored as one)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
+def _scrub_value(value: object, names: Iterable[str]) -> object:
+    text = _text(value)
+    if text is None:
+        return value
+    masked = text
+    for name in names:
+        masked = masked.replace(name, mask_name(name))
+    masked = scrub(masked)
+    return value if masked == text else masked
