@@ -13,4 +13,5 @@ if [ "$(id -u)" = 0 ] && [ -n "${CI:-}" ]; then
         apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
         || echo "chromium could not be installed: the report screenshot test will be skipped"
 fi
-pytest -n 2 "$@"
+# loadfile: a module's tests share one worker, so its "run the job once" fixture runs once.
+pytest -n 2 --dist loadfile "$@"
