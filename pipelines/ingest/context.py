@@ -18,6 +18,7 @@ from functools import cache
 import polars as pl
 
 from pipelines.ingest.layout import TableLayout
+from pipelines.ingest.normalize.numbers import CHINESE_NUMERALS
 from pipelines.reference.load import Township, townships
 
 _REPORT_SEGMENT = re.compile(
@@ -28,20 +29,8 @@ _FULL_PERIOD = (
     re.compile(r"(?<!\d)(20\d{2})\s*[-./_]\s*(\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])(?!\d)"),
 )
-_CN_MONTHS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
+# 三月, 十二月: month words are the counting numerals (两 is never a month) plus 十一/十二.
+_CN_MONTHS = {w: n for w, n in CHINESE_NUMERALS.items() if w != "两"} | {"十一": 11, "十二": 12}
 _MONTH_ONLY = (
     re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月"),
     re.compile(r"(十[一二]|[一二三四五六七八九十])\s*月"),

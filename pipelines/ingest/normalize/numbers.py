@@ -17,7 +17,7 @@ PEOPLE_COUNT_INVALID = "people_count_invalid"
 MAX_COUNT = 9999
 
 _NUMBER = re.compile(r"^(?P<n>\d{1,9})(?:\.0*)?(?:人次|人|名|位)?$", re.ASCII)
-_CHINESE = {
+CHINESE_NUMERALS = {  # 一..十 as people write them in counts and months
     "一": 1,
     "二": 2,
     "两": 2,
@@ -49,7 +49,7 @@ def parse_count(raw: str | None) -> CountValue:
     if m := _NUMBER.match(text):
         n = int(m["n"])
     elif m := _CHINESE_COUNT.match(text):
-        n = _CHINESE[m["n"]]
+        n = CHINESE_NUMERALS[m["n"]]
     else:
         return CountValue(1, PEOPLE_COUNT_INVALID)
     if not 1 <= n <= MAX_COUNT:
