@@ -16,13 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from warehouse.db import scalar
-
 SQL_DIR = Path(__file__).parent / "sql"
-ACCEPT_DAYS = 15  # Art. 22/23
-CONCLUDE_DAYS = 60  # Art. 34
-EXTENDED_DAYS = 90  # Art. 34: extendable by at most 30 days
-DUE_SOON_DAYS = 7
 
 
 def _sql(name: str) -> str:
@@ -35,19 +29,8 @@ def statutory_findings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def refresh_petition_deadlines(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
-    """Rebuild quality.petition_deadlines as of ``as_of``; returns counts per state."""
-    has_persons = scalar(
-        con,
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'intermediate' and table_name = 'party_persons'",
-    )
-    source = (
-        "select row_id, template, party_index, person_key from intermediate.party_persons"
-        if has_persons
-        else "select null::varchar as row_id, null::varchar as template,"
-        " null::integer as party_index, null::varchar as person_key where false"
-    )
-    con.execute(f"create or replace temp view party_persons as {source}")
+    """Rebuild quality.petition_deadlines as of ``as_of`` from intermediate.petition_deadlines
+    (built by the models); returns counts per state."""
     con.execute("begin transaction")
     try:
         con.execute("delete from quality.petition_deadlines")
@@ -65,15 +48,3 @@ def refresh_petition_deadlines(con: duckdb.DuckDBPyConnection, as_of: date) -> d
     counts = {"on_time": 0, "due_soon": 0, "overdue": 0}
     counts.update({state: n for state, n in rows})
     return counts
-
-
-def deadline_for(
-    petition_date: date, accepted_date: date | None, is_extended: bool
-) -> tuple[str, date]:
-    """The stage and statutory deadline of an open event (the SQL's rule, for tests/docs)."""
-    from datetime import timedelta
-
-    if accepted_date is None:
-        return "acceptance", petition_date + timedelta(days=ACCEPT_DAYS)
-    days = EXTENDED_DAYS if is_extended else CONCLUDE_DAYS
-    return "conclusion", accepted_date + timedelta(days=days)

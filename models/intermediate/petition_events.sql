@@ -114,6 +114,7 @@ final as (
         people_count >= 5 as is_group,
         coalesce(level in ('city', 'province', 'capital'), false) as is_escalated,
         source as register_source,
+        row_id as source_row_id,
         dispute_snapshots > 0 as is_in_dispute_register,
         period as latest_period,
         snapshots

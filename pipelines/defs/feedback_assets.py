@@ -15,7 +15,7 @@ from warehouse.db import scalar
     key=["quality", "petition_deadlines"],
     group_name="quality",
     kinds={"duckdb"},
-    deps=[STAGING_PETITIONS, dg.AssetKey(["intermediate", "party_persons"])],
+    deps=[dg.AssetKey(["intermediate", "petition_deadlines"])],
     pool=WAREHOUSE_POOL,
 )
 def petition_deadlines(

@@ -1,12 +1,11 @@
-"""Pure pieces of the validation layer: systemic verdict, deadlines, a suite on a tiny frame."""
+"""Pure pieces of the validation layer: systemic verdict, a suite on a tiny frame."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 
-from quality.statutory import deadline_for
 from quality.systemic import systemic_verdict
 
 
@@ -41,15 +40,6 @@ def test_most_files_broken_across_townships_blocks() -> None:
 def test_a_single_bad_row_is_not_systemic() -> None:
     health = _health([("a", "350825100", "loaded", 0.02), ("b", "350825111", "loaded", 0.5)])
     assert not systemic_verdict(health).systemic_files
-
-
-def test_statutory_deadlines() -> None:
-    assert deadline_for(date(2025, 1, 1), None, False) == ("acceptance", date(2025, 1, 16))
-    assert deadline_for(date(2025, 1, 1), date(2025, 1, 5), False) == (
-        "conclusion",
-        date(2025, 3, 6),
-    )
-    assert deadline_for(date(2025, 1, 1), date(2025, 1, 5), True)[1] == date(2025, 4, 5)
 
 
 def test_suite_finds_unknown_township_old_date_and_repeated_number() -> None:
