@@ -5,7 +5,7 @@
 A sample world is generated, ingested and its raw rows tiled (new file ids) until about
 --rows rows; then, on the same rows:
 - baseline: staging with the row rules (pipelines.ingest.staging_load.stage_pending);
-- validation: GX suites + statutory rules + dedupe + writes (quality.validate.validate_pending),
+- validation: GX suites + dedupe + writes (quality.validate.validate_pending),
   split into the GX suites alone and the rest.
 The GX import (~5 s, once per process) is measured separately and excluded from the ratio.
 """
@@ -96,7 +96,7 @@ def main() -> None:
     print(f"baseline row rules (stage_pending):    {rules_s:6.2f} s  = {rules_s * per:6.2f} s/100k")
     print(f"GX suites alone (3 frames):            {gx_s:6.2f} s  = {gx_s * per:6.2f} s/100k")
     print(
-        f"validate_pending (frames+GX+statutory+dedupe+write): "
+        f"validate_pending (frames+GX+dedupe+write): "
         f"{validate_s:6.2f} s  = {validate_s * per:6.2f} s/100k"
     )
     print(f"ratio GX suites / row rules:           {gx_s / rules_s:6.2f}")

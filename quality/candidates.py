@@ -1,6 +1,5 @@
-"""Candidate findings: the failing rows of the GX suites and the statutory rules, in one
-shape, before they are checked against what the row rules already reported
-(quality/issue_records.py)."""
+"""Candidate findings: the failing rows of the GX suites in one shape, before they are
+checked against what the row rules already reported (quality/issue_records.py)."""
 
 from __future__ import annotations
 
@@ -51,23 +50,3 @@ def suite_candidates(run: SuiteRun, frame: pd.DataFrame) -> list[Candidate]:
             )
         )
     return out
-
-
-def statutory_candidates(frame: pd.DataFrame) -> list[Candidate]:
-    """One candidate per row of `quality.statutory.statutory_findings` (``source``
-    'statutory')."""
-    return [
-        Candidate(
-            file_id=r.file_id,
-            sheet_name=r.sheet_name,
-            excel_row=int(r.excel_row),
-            row_id=r.row_id,
-            template=r.template,
-            field=r.field,
-            rule=r.rule,
-            source="statutory",
-            other_field=None if pd.isna(r.other_field) else r.other_field,
-            value=None if pd.isna(r.value) else str(r.value),
-        )
-        for r in frame.itertuples(index=False)
-    ]

@@ -1,8 +1,9 @@
-"""Run the expectation suites and the statutory rules over newly staged sheets.
+"""Run the expectation suites over newly staged sheets.
 
 Findings the row rules did not already report (same sheet, Excel row, field and rule, or a
 rule that covers the same cell) are written to quality.row_issues with the same Chinese
-messages, ``source`` 'expectations' (GX) or 'statutory' (quality/statutory.py). A finding
+messages and ``source`` 'expectations'. (The statutory row rules are applied where rows are
+staged, from the rule data in quality/statutory.py, so they are not run a second time.) A finding
 with severity error quarantines its row like a row-rule error: the row leaves staging and
 is kept in quality.quarantined_rows with its original text. Incremental: a sheet is
 validated once per staging rules version (quality.validated_sheets).
@@ -22,9 +23,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from quality.candidates import Candidate, statutory_candidates, suite_candidates
+from quality.candidates import Candidate, suite_candidates
 from quality.issue_records import new_records
-from quality.statutory import statutory_findings
 from quality.suite_run import SuiteRun, run_suite
 from quality.suites import SUITE_VERSION
 from quality.write_findings import write_findings
@@ -112,7 +112,6 @@ def validate_pending(
         summary.suite_runs[name] = run
         summary.failed_expectations.update({f"{name}:{k}": v for k, v in run.failed.items()})
         candidates.extend(suite_candidates(run, frame))
-    candidates.extend(statutory_candidates(statutory_findings(con)))
     sheets = {
         (r[0], r[1]): {
             "path": r[2],

@@ -1,4 +1,4 @@
-"""Asset checks on the staging tables: the GX suites and statutory rules, and the
+"""Asset checks on the staging tables: the GX suites, and the
 systemic-failure gate in front of the marts."""
 
 from collections.abc import Iterator
@@ -27,7 +27,7 @@ def _specs() -> list[dg.AssetCheckSpec]:
             dg.AssetCheckSpec(
                 "expectations",
                 asset=key,
-                description="GX suite + statutory rules on the staged rows (WARN: the rows "
+                description="GX suite on the staged rows (WARN: the rows "
                 "are used; findings go to quality.row_issues for the coordinator).",
             ),
             dg.AssetCheckSpec(
@@ -53,9 +53,9 @@ def _specs() -> list[dg.AssetCheckSpec]:
 def staging_quality_checks(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetCheckResult]:
-    """Runs the Great Expectations suites (quality/suites.py) and the statutory rules
-    (quality/statutory.py) over the sheets staged since the last validation, writes new
-    findings to ``quality.row_issues`` (source expectations | statutory) and quarantines
+    """Runs the Great Expectations suites (quality/suites.py) over the sheets staged since
+    the last validation (the statutory row rules already ran where the rows were staged),
+    writes new findings to ``quality.row_issues`` (source expectations) and quarantines
     rows they find in error; renders GX Data Docs under DISPUTES_HOME/reports/data_docs.
 
     Severity. ``expectations`` and ``files_usable`` fail as WARN: a bad row, or one

@@ -32,20 +32,9 @@ from pipelines.ingest.normalize import (
 )
 from pipelines.privacy import mask_id, mask_name, mask_phone
 from quality.issues import ERROR, Issue
+from quality.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
 
 KEY_DATE = {"dispute": "found_date", "petition": "petition_date"}
-_PETITION_ORDER = [
-    ("accepted_date", "petition_date"),
-    ("concluded_date", "petition_date"),
-    ("concluded_date", "accepted_date"),
-    ("meeting_date", "petition_date"),
-]
-# Later dates that must not precede the key date (or, for 办结, the acceptance). A dispute
-# row's petition columns follow the petition register's rules.
-DATE_ORDER = {
-    "dispute": [("resolved_date", "found_date"), *_PETITION_ORDER],
-    "petition": _PETITION_ORDER,
-}
 # Petition columns a dispute register may carry for a dispute that was also petitioned.
 DISPUTE_PETITION_FIELDS = (
     "petition_no",
@@ -273,7 +262,7 @@ def _petition_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str,
     s.check_order(dates, headers)
     people = s.count()
     form = s.mapped("form", map_form)
-    if form == "visit" and people > 5:
+    if form == "visit" and people > MAX_GROUP_REPRESENTATIVES:
         s.issues.append(Issue(s.excel_row, "people_count", "group_over_5_reps", str(people)))
     return {
         "row_id": rid,

@@ -1,7 +1,7 @@
 -- Tables of the validation layer (quality/). Applied idempotently by quality.validate.
 create schema if not exists quality;
 
--- Which staged sheets the suites and statutory rules have seen, under which staging rules
+-- Which staged sheets the suites have seen, under which staging rules
 -- version: a sheet restaged under new rules (or new suites) is validated again.
 create table if not exists quality.validated_sheets (
     file_id varchar not null,
