@@ -3,9 +3,12 @@
 A file is *systemic* when it could not be read at all (rejected) or more than half of its
 data rows are in error (quarantined). One township's bad file is that township's problem:
 its rows stay quarantined, its coordinator gets the feedback workbook, the others' marts
-are built. The county is *systemic* - and downstream marts are blocked - only when, in the
-latest ingest batch, more than half of the files are systemic AND they come from at least
-two townships (a reader or template regression, not one coordinator's sheet).
+are built. The county is *systemic* - and downstream marts are blocked - only when no file
+of the latest ingest batch is usable AND the bad files come from at least two townships (a
+reader or template regression, a broken export - not one coordinator's sheet). A batch
+with any usable file is never blocked: bad files never stop the run for the townships that
+sent good ones (a non-negotiable of the project), and the ingest is incremental, so marts
+built without the bad files still hold every earlier register.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 FILE_ERROR_SHARE = 0.5  # > 50% of a file's rows in error -> the file is systemic
-COUNTY_FILE_SHARE = 0.5  # > 50% of the batch's files systemic ...
-COUNTY_MIN_TOWNSHIPS = 2  # ... from at least this many townships -> block the marts
+COUNTY_MIN_TOWNSHIPS = 2  # every file of the batch systemic, from this many townships -> block
 
 
 @dataclass
@@ -34,7 +36,11 @@ class SystemicVerdict:
 
     @property
     def blocks_county(self) -> bool:
-        return self.share > COUNTY_FILE_SHARE and self.townships >= COUNTY_MIN_TOWNSHIPS
+        return (
+            self.batch_files > 0
+            and len(self.systemic_files) == self.batch_files
+            and self.townships >= COUNTY_MIN_TOWNSHIPS
+        )
 
 
 def file_health(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
 from quality.systemic import (
-    COUNTY_FILE_SHARE,
     COUNTY_MIN_TOWNSHIPS,
     FILE_ERROR_SHARE,
     file_health,
@@ -41,9 +40,8 @@ def _specs() -> list[dg.AssetCheckSpec]:
                 "no_systemic_failure",
                 asset=key,
                 blocking=True,
-                description=f"Blocks the marts when more than {COUNTY_FILE_SHARE:.0%} of the "
-                f"latest batch's files are systemic failures from {COUNTY_MIN_TOWNSHIPS}+ "
-                "townships (ERROR).",
+                description="Blocks the marts when no file of the latest batch is usable and "
+                f"the bad files come from {COUNTY_MIN_TOWNSHIPS}+ townships (ERROR).",
             ),
         ]
     return specs
@@ -63,9 +61,10 @@ def staging_quality_checks(
     township's problem: its error rows stay quarantined with Chinese reasons, its
     coordinator gets the feedback workbook, and every other township's rows flow on to the
     marts. ``no_systemic_failure`` is blocking and fails as ERROR only for a systemic
-    failure of the county's batch: more than half of the latest ingest's files systemic,
-    from at least two townships (a reader/template regression, a broken export) - then
-    the marts keep their last good state instead of publishing a gutted month.
+    failure of the county's batch: no file of the latest ingest usable, the bad ones from
+    at least two townships (a reader/template regression, a broken export) - then the run
+    fails and the data team is told. A batch with any usable file goes on: bad files never
+    stop the run for the townships that sent good ones.
     """
     docs_dir = warehouse.paths.reports / "data_docs"
     with warehouse.connect() as con:

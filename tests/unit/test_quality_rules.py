@@ -26,7 +26,13 @@ def test_one_township_never_blocks_the_county() -> None:
     assert len(verdict.systemic_files) == 2 and not verdict.blocks_county
 
 
-def test_most_files_broken_across_townships_blocks() -> None:
+def test_every_file_broken_across_townships_blocks() -> None:
+    health = _health([("a", "350825100", "rejected", 1.0), ("b", "350825111", "loaded", 0.9)])
+    assert systemic_verdict(health, "petition").blocks_county
+
+
+def test_one_usable_file_keeps_the_run_going() -> None:
+    """Bad files never stop the run for a township that sent a good one."""
     health = _health(
         [
             ("a", "350825100", "rejected", 1.0),
@@ -34,7 +40,8 @@ def test_most_files_broken_across_townships_blocks() -> None:
             ("c", "350825200", "loaded", 0.0),
         ]
     )
-    assert systemic_verdict(health, "petition").blocks_county
+    verdict = systemic_verdict(health, "petition")
+    assert len(verdict.systemic_files) == 2 and not verdict.blocks_county
 
 
 def test_a_single_bad_row_is_not_systemic() -> None:
