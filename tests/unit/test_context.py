@@ -16,28 +16,7 @@ from pipelines.ingest.context import (
     township_from_column,
 )
 from pipelines.ingest.layout import find_table
-from pipelines.ingest.read import SheetGrid
-
-DISPUTE_HEADER: list[str | None] = [
-    "序号",
-    "编号",
-    "乡镇",
-    "当事人",
-    "身份证号",
-    "联系电话",
-    "纠纷类别",
-    "排查时间",
-    "化解状态",
-    "化解时间",
-]
-
-
-def grid(rows: list[list[str | None]]) -> SheetGrid:
-    width = max(len(r) for r in rows)
-    data = {f"c{j}": [r[j] if j < len(r) else None for r in rows] for j in range(width)}
-    frame = pl.DataFrame(data, schema={f"c{j}": pl.Utf8 for j in range(width)})
-    frame = frame.with_columns(pl.Series("excel_row", range(1, len(rows) + 1), dtype=pl.Int32))
-    return SheetGrid("Sheet1", True, frame)
+from tests.support import DISPUTE_HEADER, grid
 
 
 @pytest.mark.parametrize(

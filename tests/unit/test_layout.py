@@ -11,31 +11,7 @@ from pipelines.ingest.layout import (
     match_header,
     normalize_header,
 )
-from pipelines.ingest.read import SheetGrid
-
-
-def grid(rows: list[list[str | None]], name: str = "Sheet1", first_row: int = 1) -> SheetGrid:
-    width = max(len(r) for r in rows)
-    data = {f"c{j}": [r[j] if j < len(r) else None for r in rows] for j in range(width)}
-    frame = pl.DataFrame(data, schema={f"c{j}": pl.Utf8 for j in range(width)})
-    frame = frame.with_columns(
-        pl.Series("excel_row", range(first_row, first_row + len(rows)), dtype=pl.Int32)
-    )
-    return SheetGrid(name, True, frame)
-
-
-DISPUTE_HEADER = [
-    "序号",
-    "编号",
-    "乡镇",
-    "当事人",
-    "身份证号",
-    "联系电话",
-    "纠纷类别",
-    "排查时间",
-    "化解状态",
-    "化解时间",
-]
+from tests.support import DISPUTE_HEADER, grid
 
 
 def row(*cells: str | None) -> list[str | None]:
@@ -69,13 +45,41 @@ def test_detect_template() -> None:
 
 
 def test_dispute_register_with_petition_columns() -> None:
-    headers = ["编号", "当事人", "排查时间", "化解状态", "办结时间", "信访编号", "信访日期",
-               "信访形式", "受理日期", "答复日期", "领导见面日期"]
+    headers = [
+        "编号",
+        "当事人",
+        "排查时间",
+        "化解状态",
+        "办结时间",
+        "信访编号",
+        "信访日期",
+        "信访形式",
+        "受理日期",
+        "答复日期",
+        "领导见面日期",
+    ]
     # every key of both templates is present: a dispute register carrying petition columns
     assert detect_template(headers) == "dispute"
-    found = find_table(grid([row(*headers), row("LF-1", "张三", "2025-03-02", "化解中", None,
-                                                  "XF1", "2025-03-03", "来访", None, None,
-                                                  None)]))
+    found = find_table(
+        grid(
+            [
+                row(*headers),
+                row(
+                    "LF-1",
+                    "张三",
+                    "2025-03-02",
+                    "化解中",
+                    None,
+                    "XF1",
+                    "2025-03-03",
+                    "来访",
+                    None,
+                    None,
+                    None,
+                ),
+            ]
+        )
+    )
     assert found is not None and found.template == "dispute"
     fields = {f: ref.header for f, ref in found.columns.items()}
     assert fields["resolved_date"] == "办结时间"  # the dispute's own date, as before
