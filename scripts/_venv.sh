@@ -6,12 +6,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-    # Some machines list local find-links folders that do not exist; pip warns once per
-    # package about them. Those lines are noise, every other message is kept.
-    {
-        .venv/bin/python -m pip install --quiet --upgrade pip
-        .venv/bin/python -m pip install --quiet -e '.[dev]'
-    } 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+    echo "Installing the pinned dependencies into .venv (about a minute) ..."
+    # pip's own chatter (build-backend notices, find-links warnings of some machines) goes to
+    # a log that is shown only when the install fails.
+    if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+            && .venv/bin/python -m pip install --quiet -e '.[dev]'; } > .venv/install.log 2>&1; then
+        cat .venv/install.log >&2
+        echo "Installing dependencies failed (log above, also in .venv/install.log)." >&2
+        exit 1
+    fi
     rm -f .venv/.installed-* && touch "$stamp"
 fi
 # shellcheck disable=SC1091
