@@ -44,7 +44,9 @@ def run(
         str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default today).")
     ] = None,
     workers: Annotated[int, typer.Option(help="Processes reading files in parallel.")] = 2,
-    log_level: Annotated[str, typer.Option(help="Dagster console log level.")] = "WARNING",
+    log_level: Annotated[
+        str, typer.Option(help="Dagster console log level (the summary lists rejected files).")
+    ] = "ERROR",
 ) -> None:
     """Run the nightly job in-process on INBOX and print a summary.
 

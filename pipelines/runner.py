@@ -41,7 +41,7 @@ def run_nightly(
     as_of: date | None = None,
     workers: int = 2,
     instance: dg.DagsterInstance | None = None,
-    log_level: str = "WARNING",
+    log_level: str = "ERROR",
 ) -> RunOutcome:
     """Execute ``nightly_job`` with the given home/inbox/as_of; never raises on run failure.
 
