@@ -12,24 +12,9 @@ disputes as (
     where period <= $as_of
 ),
 
--- The key party as the snapshot key sees it: its person, or - when the register gives it
--- neither a valid ID nor a mobile - its name. A monthly register lists an open case again;
--- a key unique to each row would count every re-listing as a new case. The name only
--- matches snapshots of one case (same township, category and found_date): it never makes
--- a person, person_key stays the row's own.
 key_parties as (
-    select
-        party_persons.row_id,
-        party_persons.person_key,
-        case
-            when party_persons.identity_kind = 'row' and parties.name is not null
-                then 'name:' || md5(parties.name)
-            else party_persons.person_key
-        end as snapshot_party
-    from intermediate.party_persons
-    left join staging.parties
-        on parties.row_id = party_persons.row_id and parties.party_index = 0
-    where party_persons.template = 'dispute' and party_persons.party_index = 0
+    select * from intermediate.key_parties
+    where template = 'dispute'
 ),
 
 keyed as (

@@ -46,24 +46,8 @@ event_rows as (
     select * from dispute_rows
 ),
 
--- The key party as the event key sees it: its person, or - with neither a valid ID nor a
--- mobile in the register - its name within the township (as for cases: a re-listed event
--- must not count again; the name never makes a person, person_key stays the row's own).
 key_parties as (
-    select
-        party_persons.row_id,
-        party_persons.template,
-        party_persons.person_key,
-        party_persons.identity_kind = 'row' and parties.name is not null as by_name,
-        case
-            when party_persons.identity_kind = 'row' and parties.name is not null
-                then 'name:' || md5(parties.name)
-            else party_persons.person_key
-        end as snapshot_party
-    from intermediate.party_persons
-    left join staging.parties
-        on parties.row_id = party_persons.row_id and parties.party_index = 0
-    where party_persons.party_index = 0
+    select * from intermediate.key_parties
 ),
 
 keyed as (
@@ -75,7 +59,7 @@ keyed as (
                 then md5(concat_ws('|', 'no', event_rows.township_code, event_rows.petition_no))
             else md5(concat_ws(
                 '|', 'party',
-                case when key_parties.by_name then event_rows.township_code end,
+                case when key_parties.is_name_keyed then event_rows.township_code end,
                 coalesce(key_parties.snapshot_party, 'row:' || event_rows.row_id),
                 cast(event_rows.petition_date as varchar), coalesce(event_rows.form, '')
             ))
