@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -13,18 +12,13 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.fields import FIELDS
+from pipelines.ingest.rules_version import STAGING_ROOTS
+from pipelines.ingest.rules_version import rules_version as _digest
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+from pipelines.reference.load import REFERENCE_DIR
 from warehouse.db import execute_script, fetch_dicts, insert_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
-_RULE_SOURCES = (
-    Path(__file__).parent / "stage.py",
-    Path(__file__).parent / "normalize",
-    Path(__file__).parents[1] / "reference",
-    # Row rules, expectation suites and how their findings quarantine rows: any change
-    # there can move a row between staging and quarantine.
-    Path(__file__).parents[2] / "quality",
-)
 
 _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
     "disputes": {
@@ -49,14 +43,9 @@ _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
 
 @cache
 def rules_version() -> str:
-    """A digest of the code and reference data that decide staging; a change restages."""
-    digest = hashlib.sha256()
-    for source in _RULE_SOURCES:
-        files = sorted(source.rglob("*")) if source.is_dir() else [source]
-        for f in files:
-            if f.is_file() and f.suffix in {".py", ".sql", ".yaml", ".csv"}:
-                digest.update(f.read_bytes())
-    return digest.hexdigest()[:16]
+    """The digest of what decides a staged row (pipelines/ingest/rules_version.py); a
+    change restages every sheet, anything else restages none."""
+    return _digest(Path(__file__).parents[2], STAGING_ROOTS, REFERENCE_DIR)
 
 
 @dataclass
