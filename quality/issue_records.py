@@ -16,11 +16,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.normalize import clean_text
 from pipelines.privacy import mask_id, mask_name, mask_phone
+from pipelines.vocabulary.fields import FIELDS
+from pipelines.vocabulary.rules import ERROR, RULES, Issue
 from quality.candidates import Candidate
-from quality.issues import ERROR, RULES, Issue
 
 _MASKERS: dict[str, Callable[[str], str]] = {
     "party_name": mask_name,

@@ -31,8 +31,8 @@ from pipelines.ingest.normalize import (
     split_parties,
 )
 from pipelines.privacy import mask_id, mask_name, mask_phone
-from quality.issues import ERROR, Issue
-from quality.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
+from pipelines.vocabulary.rules import ERROR, Issue
+from pipelines.vocabulary.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
 
 KEY_DATE = {"dispute": "found_date", "petition": "petition_date"}
 # Petition columns a dispute register may carry for a dispute that was also petitioned.

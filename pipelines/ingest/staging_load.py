@@ -12,8 +12,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+from pipelines.vocabulary.fields import FIELDS
 from warehouse.db import execute_script, fetch_dicts, insert_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -21,6 +21,7 @@ _RULE_SOURCES = (
     Path(__file__).parent / "stage.py",
     Path(__file__).parent / "normalize",
     Path(__file__).parents[1] / "reference",
+    Path(__file__).parents[1] / "vocabulary",  # fields, rule codes and messages, row rules
     # Row rules, expectation suites and how their findings quarantine rows: any change
     # there can move a row between staging and quarantine.
     Path(__file__).parents[2] / "quality",

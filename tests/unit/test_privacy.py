@@ -20,7 +20,7 @@ from pipelines.privacy import (
     pii_secret,
     scrub,
 )
-from quality.feedback_mask import mask_cell
+from quality.feedback.mask import mask_cell
 
 
 def test_person_key_is_hmac_sha256_hex() -> None:
