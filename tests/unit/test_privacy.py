@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from pipelines import privacy
 from pipelines.privacy import (
+    mask_field,
     mask_id,
     mask_name,
     mask_phone,
-    person_identity,
     person_key,
     pii_secret,
     scrub,
@@ -30,13 +30,6 @@ def test_person_key_is_hmac_sha256_hex() -> None:
     assert len(key) == 64
     assert person_key("id:35082519800101123X", b"other") != key
     assert person_key("nm:张三|13812341234", b"secret") != key
-
-
-def test_person_identity() -> None:
-    assert person_identity("35082519800101123X", "张三", "13812341234") == ("id:35082519800101123X")
-    assert person_identity(None, "张三", "13812341234") == "nm:张三|13812341234"
-    assert person_identity(None, "张三", None) is None
-    assert person_identity(None, None, "13812341234") is None
 
 
 def test_secret_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,7 +132,6 @@ def test_scrub_masks_old_ids_too(text: str, masked: str) -> None:
     [
         ("张三、李四", "party_name", "张*、李*", ["张三", "李四"]),
         ("张三丰，张三等5人", "party_name", "张**，张*等5人", ["张三丰", "张三"]),
-        ("李伟伟（政法委员）", "leader", "李**（政法委员）", ["李伟伟"]),
         ("张 三", "party_name", "张*", ["张三"]),
         (
             "35082519800101123X、352627198001011234",
@@ -164,3 +156,35 @@ def test_mask_cell_masks_each_party_in_place(
 def test_masked_phone_cell_keeps_no_full_mobile(phones: list[str]) -> None:
     out, _ = mask_cell("、".join(phones), "phone")
     assert all(p not in out for p in phones)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("party_name", "张三丰", "张**"),
+        ("party_name", "/", ""),
+        ("id_number", "35082519800101123X", "350825********123X"),
+        ("phone", "13812341234", "138****1234"),
+        ("phone", "0597-1234567", "0597-*****67"),
+        # An official is named by role, as written (DESIGN.md section 6).
+        ("leader", "李伟伟（政法委员）", "李伟伟（政法委员）"),
+        ("summary", "张三反映13812341234被占地", "张三反映138****1234被占地"),
+        ("remarks", "身份证35082519800101123X", "身份证350825********123X"),
+        ("status", "已化解", "已化解"),
+        ("case_no", "A" * 70, "A" * 60),
+        ("summary", "纠" * 70, "纠" * 60),
+        (None, "整行", "整行"),
+        ("party_name", None, None),
+        ("category", None, None),
+    ],
+)
+def test_mask_field_by_kind(field: str | None, value: str | None, shown: str | None) -> None:
+    assert mask_field(field, value) == shown
+
+
+def test_field_kinds_name_real_register_fields() -> None:
+    """A misspelt field in FIELD_KINDS would silently show that field plain."""
+    from pipelines.vocabulary.fields import FIELDS
+
+    known = {f for fields in FIELDS.values() for f in fields}
+    assert set(privacy.FIELD_KINDS) <= known
