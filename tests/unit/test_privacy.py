@@ -188,3 +188,30 @@ def test_field_kinds_name_real_register_fields() -> None:
 
     known = {f for fields in FIELDS.values() for f in fields}
     assert set(privacy.FIELD_KINDS) <= known
+
+
+def test_masked_workbook_names_officials_and_masks_parties() -> None:
+    """The masked twin: party cells masked part by part, the 包案领导 as written, unless he
+    shares a party's name (then masked like any party name in a free cell)."""
+    from openpyxl import Workbook
+
+    from quality.feedback.mask import mask_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "台账"
+    ws.append(["当事人", "身份证号", "联系电话", "包案领导", "备注"])
+    ws.append(["张三丰、李四", "35082519800101123X", "13812341234", "王书记", "张三丰反映"])
+    ws.append(["赵六", None, None, "李四", None])
+    columns = {
+        "party_name": {"letter": "A"},
+        "id_number": {"letter": "B"},
+        "phone": {"letter": "C"},
+        "leader": {"letter": "D"},
+        "remarks": {"letter": "E"},
+    }
+    mask_workbook(wb, {"台账": {"columns": columns}}, {"台账": {2, 3}}, {})
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1] == ("张**、李*", "350825********123X", "138****1234", "王书记", "张**反映")
+    assert rows[2] == ("赵*", None, None, "李*", None)
