@@ -129,10 +129,11 @@ def scrub(text: str) -> str:
 FieldKind = Literal["name", "id_number", "phone", "official", "free_text", "plain"]
 
 # How each register field is shown outside warehouse.duckdb. A field not listed is plain.
-# The 包案领导 (leader) is an official named by role, not a petitioner (DESIGN.md section 6:
-# an alert names "the one answerable (包案领导 or 责任单位 as written)"), so it is shown as
-# written, like 责任单位; where his name is also a party's, the feedback twin's name
-# replacement masks it as a party's name.
+# The 包案领导 (leader) is an official, named by role and not a petitioner (DESIGN.md
+# section 6), but his cell holds a person's name, and the same name may be a party's
+# elsewhere in the county: no guard (the snapshot's, the feedback twin's) can tell the two
+# apart, so wherever the cell leaves it is masked like a name, the role kept where it stands
+# ("李伟伟（政法委员）" -> "李**（政法委员）" in the feedback twin).
 FIELD_KINDS: dict[str, FieldKind] = {
     "party_name": "name",
     "id_number": "id_number",
@@ -143,7 +144,7 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "measures": "free_text",
     "remarks": "free_text",
 }
-PERSON_KINDS: frozenset[FieldKind] = frozenset({"name", "id_number", "phone"})
+PERSON_KINDS: frozenset[FieldKind] = frozenset({"name", "id_number", "phone", "official"})
 SHOWN_CHARS = 60  # a value shown in a message is cut here: it points at the cell, no more
 
 
@@ -159,14 +160,14 @@ def mask_field(field: str | None, value: None) -> None: ...
 def mask_field(field: str | None, value: str | None) -> str | None:
     """``value`` of ``field`` as it may appear outside the pipeline database.
 
-    name, id_number, phone: the person maskers above (the whole value: a caller with a
-    multi-party cell masks each part). free_text: IDs and mobiles scrubbed, then cut to
-    SHOWN_CHARS. official and plain: as written, cut to SHOWN_CHARS.
+    name and official: mask_name; id_number: mask_id; phone: mask_phone (the whole value:
+    a caller with a multi-party cell masks each part). free_text: IDs and mobiles
+    scrubbed, then cut to SHOWN_CHARS. plain: as written, cut to SHOWN_CHARS.
     """
     if value is None:
         return None
     kind = field_kind(field)
-    if kind == "name":
+    if kind in ("name", "official"):
         return mask_name(value)
     if kind == "id_number":
         return mask_id(value)

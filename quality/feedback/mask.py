@@ -6,7 +6,7 @@ as raw.sheets.columns_json maps them) of the data rows (the sheet's rows in raw.
 masked by pipelines.privacy.mask_field, each party of a multi-party cell ("张三、李四") on
 its own. Every other text cell, comment and number of every sheet is scrubbed of IDs and
 mobiles, and the data sheets' other cells of the names found in the person columns (a
-remark "张三丰反映…", a 包案领导 who shares a party's name). The 问题说明 column and
+remark "张三丰反映…"). The 问题说明 column and
 the 问题汇总 sheet are our own text with masked values: scrubbed only, so their messages stay
 word for word those of the full workbook.
 """
@@ -26,6 +26,7 @@ from pipelines.privacy import PERSON_KINDS, FieldKind, field_kind, mask_field, m
 # How a person cell is split into its parties; how each part is shown is privacy.mask_field's.
 _SPLITTERS: dict[FieldKind, Callable[[str | None], list[str]]] = {
     "name": split_names,
+    "official": split_names,
     "id_number": split_numbers,
     "phone": split_numbers,
 }

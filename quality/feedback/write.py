@@ -6,9 +6,8 @@ For each current file with issues: DISPUTES_HOME/feedback/<township>/<name>_问�
 - a 问题说明 column right of the table with each row's messages;
 - a first sheet 问题汇总: file, sheet, row, column, value (masked), 错误/提示, message.
 Beside it, <name>_问题反馈_脱敏.xlsx: the same workbook with the parties' names, IDs and
-phones masked (quality/feedback/mask.py; a 包案领导 is an official, shown as written). The
-full one holds the raw data, so it stays on the server for fixing; only the masked twin
-may go in an alert.
+phones (and the 包案领导's name) masked (quality/feedback/mask.py). The full one holds the
+raw data, so it stays on the server for fixing; only the masked twin may go in an alert.
 An .xlsx is copied with openpyxl and marked up in place (the coordinator's layout, titles
 and formats stay); .xls and .csv are rebuilt cell by cell from the text grid the ingest
 reads; a file no longer in the inbox is rebuilt from its raw rows. A pair is written again

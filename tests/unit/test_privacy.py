@@ -132,6 +132,7 @@ def test_scrub_masks_old_ids_too(text: str, masked: str) -> None:
     [
         ("张三、李四", "party_name", "张*、李*", ["张三", "李四"]),
         ("张三丰，张三等5人", "party_name", "张**，张*等5人", ["张三丰", "张三"]),
+        ("李伟伟（政法委员）", "leader", "李**（政法委员）", ["李伟伟"]),
         ("张 三", "party_name", "张*", ["张三"]),
         (
             "35082519800101123X、352627198001011234",
@@ -166,8 +167,8 @@ def test_masked_phone_cell_keeps_no_full_mobile(phones: list[str]) -> None:
         ("id_number", "35082519800101123X", "350825********123X"),
         ("phone", "13812341234", "138****1234"),
         ("phone", "0597-1234567", "0597-*****67"),
-        # An official is named by role, as written (DESIGN.md section 6).
-        ("leader", "李伟伟（政法委员）", "李伟伟（政法委员）"),
+        # An official's name may be a party's elsewhere: masked like a name.
+        ("leader", "王书记", "王**"),
         ("summary", "张三反映13812341234被占地", "张三反映138****1234被占地"),
         ("remarks", "身份证35082519800101123X", "身份证350825********123X"),
         ("status", "已化解", "已化解"),
@@ -190,9 +191,9 @@ def test_field_kinds_name_real_register_fields() -> None:
     assert set(privacy.FIELD_KINDS) <= known
 
 
-def test_masked_workbook_names_officials_and_masks_parties() -> None:
-    """The masked twin: party cells masked part by part, the 包案领导 as written, unless he
-    shares a party's name (then masked like any party name in a free cell)."""
+def test_masked_workbook_masks_parties_and_officials() -> None:
+    """The masked twin: party and 包案领导 cells masked part by part, the parties' names
+    also where they stand in a free cell (备注)."""
     from openpyxl import Workbook
 
     from quality.feedback.mask import mask_workbook
@@ -213,5 +214,5 @@ def test_masked_workbook_names_officials_and_masks_parties() -> None:
     }
     mask_workbook(wb, {"台账": {"columns": columns}}, {"台账": {2, 3}}, {})
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1] == ("张**、李*", "350825********123X", "138****1234", "王书记", "张**反映")
+    assert rows[1] == ("张**、李*", "350825********123X", "138****1234", "王**", "张**反映")
     assert rows[2] == ("赵*", None, None, "李*", None)
