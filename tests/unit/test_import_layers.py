@@ -143,8 +143,9 @@ def upward(arrows: list[Arrow]) -> list[str]:
 
 
 def _all_modules() -> list[tuple[str, Path]]:
+    """Every module of the product, and of the sample generator wherever it lives."""
     found = []
-    for package in PACKAGES:
+    for package in (*PACKAGES, "sample_world"):
         for path in sorted((ROOT / package).rglob("*.py")):
             found.append((module_name(path), path))
     return found
