@@ -10,6 +10,9 @@ The masks take cell text or normalized values: None gives None, an empty or plac
 cell ("/", "无") gives "", anything else a masked string; they never raise. ``scrub`` is the
 last guard on free text that leaves (alerts, masked feedback workbooks): it lives here, not
 in pipelines.alerts, so quality/ can use it without depending on the alerting side.
+
+``mask_field`` is the one place that decides how a register field is shown outside the
+pipeline database (issue values, feedback twins): by its kind in FIELD_KINDS.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import hmac
 import os
 import re
 import warnings
-from typing import overload
+from typing import Literal, overload
 
 from pipelines.ingest.normalize.phones import normalize_phone
 from pipelines.ingest.normalize.text import compact
@@ -47,22 +50,6 @@ def pii_secret() -> bytes:
             stacklevel=2,
         )
     return _DEMO_KEY
-
-
-def person_identity(
-    id_number: str | None, name: str | None = None, mobile: str | None = None
-) -> str | None:
-    """The identity string a person key is made from: "id:<18 chars>" for a valid ID,
-    else "nm:<name>|<mobile>" when both are known, else None (name alone never keys).
-
-    Arguments are normalized values (normalize_id(...).value, the cleaned name,
-    normalize_phone(...).value of kind mobile).
-    """
-    if id_number:
-        return f"id:{id_number}"
-    if name and mobile:
-        return f"nm:{name}|{mobile}"
-    return None
 
 
 def person_key(identity: str, secret: bytes) -> str:
@@ -137,3 +124,55 @@ def scrub(text: str) -> str:
     text = _ID18.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
     text = _ID15.sub(lambda m: m.group(1) + "*" * 5 + m.group(2), text)
     return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+FieldKind = Literal["name", "id_number", "phone", "official", "free_text", "plain"]
+
+# How each register field is shown outside warehouse.duckdb. A field not listed is plain.
+# The 包案领导 (leader) is an official, named by role and not a petitioner (DESIGN.md
+# section 6), but his cell holds a person's name, and the same name may be a party's
+# elsewhere in the county: no guard (the snapshot's, the feedback twin's) can tell the two
+# apart, so wherever the cell leaves it is masked like a name, the role kept where it stands
+# ("李伟伟（政法委员）" -> "李**（政法委员）" in the feedback twin).
+FIELD_KINDS: dict[str, FieldKind] = {
+    "party_name": "name",
+    "id_number": "id_number",
+    "phone": "phone",
+    "leader": "official",
+    "summary": "free_text",
+    "content": "free_text",
+    "measures": "free_text",
+    "remarks": "free_text",
+}
+PERSON_KINDS: frozenset[FieldKind] = frozenset({"name", "id_number", "phone", "official"})
+SHOWN_CHARS = 60  # a value shown in a message is cut here: it points at the cell, no more
+
+
+def field_kind(field: str | None) -> FieldKind:
+    """The kind of ``field`` (a canonical field name of pipelines/vocabulary/fields.py)."""
+    return FIELD_KINDS.get(field or "", "plain")
+
+
+@overload
+def mask_field(field: str | None, value: str) -> str: ...
+@overload
+def mask_field(field: str | None, value: None) -> None: ...
+def mask_field(field: str | None, value: str | None) -> str | None:
+    """``value`` of ``field`` as it may appear outside the pipeline database.
+
+    name and official: mask_name; id_number: mask_id; phone: mask_phone (the whole value:
+    a caller with a multi-party cell masks each part). free_text: IDs and mobiles
+    scrubbed, then cut to SHOWN_CHARS. plain: as written, cut to SHOWN_CHARS.
+    """
+    if value is None:
+        return None
+    kind = field_kind(field)
+    if kind in ("name", "official"):
+        return mask_name(value)
+    if kind == "id_number":
+        return mask_id(value)
+    if kind == "phone":
+        return mask_phone(value)
+    if kind == "free_text":
+        return scrub(value)[:SHOWN_CHARS]
+    return value[:SHOWN_CHARS]

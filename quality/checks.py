@@ -12,7 +12,7 @@ from typing import Any
 class Check:
     """One expectation and what a failing row means for the coordinator.
 
-    ``rule`` is an issue code of quality/issues.py, or ``"id_{value}"``-style via
+    ``rule`` is an issue code of pipelines/vocabulary/rules.py, or ``"id_{value}"``-style via
     ``rule_from_value`` (the failing value names the rule). ``covers``: row rules that
     already report the same cell differently (a null phone is phone_missing *or*
     phone_invalid); a finding is dropped when the rules reported any of them.

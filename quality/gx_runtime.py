@@ -39,10 +39,6 @@ def load_gx() -> Any:
     return gx, gxe, context
 
 
-def gx_context() -> Any:
-    return load_gx()[2]
-
-
 def build_suite(name: str, checks: list[Check]) -> Any:
     """The GX ExpectationSuite object of one frame's checks (meta carries the rule)."""
     gx, gxe, _ = load_gx()

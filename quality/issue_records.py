@@ -10,34 +10,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.normalize import clean_text
-from pipelines.privacy import mask_id, mask_name, mask_phone
+from pipelines.privacy import mask_field
+from pipelines.vocabulary.fields import FIELDS
+from pipelines.vocabulary.rules import ERROR, RULES, Issue
 from quality.candidates import Candidate
-from quality.issues import ERROR, RULES, Issue
-
-_MASKERS: dict[str, Callable[[str], str]] = {
-    "party_name": mask_name,
-    "id_number": mask_id,
-    "phone": mask_phone,
-}
 
 Key = tuple[str, str, int, str]  # file_id, sheet_name, excel_row, field
-
-
-def mask_value(field_name: str, text: str | None) -> str | None:
-    """A cell as it may appear outside the pipeline DB (the row rules' masking)."""
-    text = clean_text(text)
-    if text is None:
-        return None
-    masker = _MASKERS.get(field_name)
-    return masker(text) if masker else text[:60]
 
 
 def _known_issues(con: duckdb.DuckDBPyConnection) -> dict[Key, set[str]]:
@@ -102,7 +86,9 @@ def new_records(
         column = sheet["columns"].get(c.field, {})
         header = column.get("header")
         other = sheet["columns"].get(c.other_field or "", {}).get("header") or c.other_field
-        value = c.value if c.value is not None else mask_value(c.field, cells.get(c.field))
+        value = c.value
+        if value is None:
+            value = mask_field(c.field, clean_text(cells.get(c.field)))
         issue = Issue(c.excel_row, c.field, c.rule, value, other)
         severity = RULES[c.rule][0]
         message = issue.message_zh(header)

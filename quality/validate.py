@@ -3,10 +3,10 @@
 Findings the row rules did not already report (same sheet, Excel row, field and rule, or a
 rule that covers the same cell) are written to quality.row_issues with the same Chinese
 messages and ``source`` 'expectations'. (The statutory row rules are applied where rows are
-staged, from the rule data in quality/statutory.py, so they are not run a second time.) A finding
-with severity error quarantines its row like a row-rule error: the row leaves staging and
-is kept in quality.quarantined_rows with its original text. Incremental: a sheet is
-validated once per staging rules version (quality.validated_sheets).
+staged, from the rule data in pipelines/vocabulary/statutory.py, so they are not run a
+second time.) A finding with severity error quarantines its row like a row-rule error: the
+row leaves staging and is kept in quality.quarantined_rows with its original text.
+Incremental: a sheet is validated once per staging rules version (quality.validated_sheets).
 
 This module picks the pending sheets and runs the steps: suites (quality/suite_run.py),
 candidates (quality/candidates.py), dedupe and messages (quality/issue_records.py),
@@ -57,8 +57,8 @@ class ValidationSummary:
 
 def _pending(con: duckdb.DuckDBPyConnection) -> int:
     """List the sheets to validate in the temp table validation_pending (not validated under
-    their staging rules version and this suite version) and drop their earlier suite and
-    statutory findings; the number of such sheets."""
+    their staging rules version and this suite version) and drop their earlier suite
+    findings; the number of such sheets."""
     con.execute(
         """
         delete from quality.validated_sheets v
@@ -83,7 +83,7 @@ def _pending(con: duckdb.DuckDBPyConnection) -> int:
     )
     # Findings of an earlier suite version on these sheets are replaced, not kept twice.
     con.execute(
-        "delete from quality.row_issues where source in ('expectations', 'statutory')"
+        "delete from quality.row_issues where source = 'expectations'"
         " and (file_id, sheet_name) in (select file_id, sheet_name from validation_pending)"
     )
     return int(scalar(con, "select count(*) from validation_pending"))

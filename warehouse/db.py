@@ -1,7 +1,12 @@
 """Opening the pipeline's DuckDB file with its schema in place.
 
-The DDL lives in ``warehouse/schema/*.sql``; applying it is idempotent so every entry point
-(a Dagster run, the CLI, a test) can call ``ensure_schema`` without caring who ran first.
+The DDL of the raw, staging, quality and alerts tables the pipeline writes row by row lives
+in ``warehouse/schema/*.sql``; applying it is idempotent so every entry point (a Dagster
+run, the CLI, a test) can call ``ensure_schema`` without caring who ran first. Two other
+places create tables: the validation step's own bookkeeping (quality.validated_sheets,
+petition_deadlines, feedback_files) in ``quality/sql/schema.sql``, applied by
+quality.validate, and the SQL models (intermediate, marts), created as
+``create or replace table ... as select`` by pipelines.models.sql_models.
 """
 
 from __future__ import annotations

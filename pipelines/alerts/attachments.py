@@ -1,4 +1,4 @@
-"""The feedback workbooks a township's digest carries (quality/feedback.py writes them).
+"""The feedback workbooks a township's digest carries (quality/feedback/write.py writes them).
 
 Only the masked twin (<file>_问题反馈_脱敏.xlsx) is attached: an alert leaves the county's
 network, and the full marked-up copy holds the petitioners' names, IDs and phones. The full
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from quality.feedback import masked_path, output_path
+from quality.feedback.write import masked_path, output_path
 
 
 @dataclass(frozen=True)

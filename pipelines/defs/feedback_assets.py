@@ -5,8 +5,8 @@ import dagster as dg
 from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
-from quality.feedback import write_feedback
-from quality.statutory import refresh_petition_deadlines
+from quality.deadlines import refresh_petition_deadlines
+from quality.feedback.write import write_feedback
 from quality.validate import ensure_quality_schema
 from warehouse.db import scalar
 

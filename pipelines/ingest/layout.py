@@ -22,8 +22,8 @@ import polars as pl
 
 from pipelines.ingest.read import SheetGrid, column_letter
 from pipelines.reference.load import header_synonyms
+from pipelines.vocabulary.fields import TEMPLATES
 
-TEMPLATES = ("dispute", "petition")
 MIN_HEADER_MATCHES = 3
 # The header sits under at most a few title lines; a generous bound keeps odd sheets working.
 HEADER_SCAN_ROWS = 30
@@ -96,8 +96,6 @@ class TableLayout:
     extras: dict[str, ColumnRef] = field(default_factory=dict)
     extra_data: pl.DataFrame = field(default_factory=pl.DataFrame)
     end_row: int | None = None  # Excel row of the 合计 / notes row that ended the table
-    footer_lines: list[str] = field(default_factory=list)
-    template_scores: dict[str, int] = field(default_factory=dict)
 
     @property
     def header_texts(self) -> list[str]:
@@ -151,20 +149,6 @@ def _match_header(text: str, template: str) -> str | None:
         if bare and bare != key:
             found = table.get(bare)
     return found
-
-
-def detect_template(headers: Iterable[str | None]) -> str | None:
-    """The template whose key fields are all among ``headers`` (best match wins; the
-    dispute template when both are complete), or None."""
-    texts = list(headers)
-    best: tuple[bool, int, str] | None = None
-    for template in TEMPLATES:
-        fields = {f for f in (match_header(t, template) for t in texts) if f}
-        if all(k in fields for k in template_keys()[template]):
-            rank = (template == DISPUTE_OVER_PETITION, len(fields), template)
-            if best is None or rank[:2] > best[:2]:
-                best = rank
-    return best[2] if best else None
 
 
 # --- header search ----------------------------------------------------------------------
@@ -279,14 +263,6 @@ def find_header(rows: Sequence[Sequence[str | None]]) -> _HeaderCandidate | None
 # --- the table --------------------------------------------------------------------------
 
 
-def _nonblank(col: str) -> pl.Expr:
-    return pl.col(col).str.strip_chars().str.len_chars().fill_null(0) > 0
-
-
-def _compact(col: str) -> pl.Expr:
-    return pl.col(col).str.normalize("NFKC").str.replace_all(r"\s+", "")
-
-
 def _line_texts(rows: Sequence[Sequence[str | None]]) -> list[str]:
     """Each row's non-empty cells joined by a space (titles and footers: a few rows)."""
     lines = (" ".join(_shown(v) for v in r if v and v.strip()) for r in rows)
@@ -378,10 +354,6 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         footer_lines = _line_texts(footer)
     report_date_text = find_report_date_text(title_lines + footer_lines)
 
-    scores = {
-        t: len(set(_match_cells({j: [h] for j, h in header.headers.items()}, t).values()))
-        for t in TEMPLATES
-    }
     template = detect_template_from_fields(header.template, set(columns))
     return TableLayout(
         template=template,
@@ -393,8 +365,6 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         extras=extras,
         extra_data=extra_data,
         end_row=end_row,
-        footer_lines=footer_lines,
-        template_scores=scores,
     )
 
 

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.extract import ExtractedFile, ExtractedSheet
-from pipelines.ingest.fields import FIELDS
+from pipelines.vocabulary.fields import FIELDS
 from warehouse.db import insert_frame
 
 

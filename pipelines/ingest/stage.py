@@ -30,11 +30,10 @@ from pipelines.ingest.normalize import (
     parse_date,
     split_parties,
 )
-from pipelines.privacy import mask_id, mask_name, mask_phone
-from quality.issues import ERROR, Issue
-from quality.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
+from pipelines.privacy import mask_field
+from pipelines.vocabulary.rules import ERROR, Issue
+from pipelines.vocabulary.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
 
-KEY_DATE = {"dispute": "found_date", "petition": "petition_date"}
 # Petition columns a dispute register may carry for a dispute that was also petitioned.
 DISPUTE_PETITION_FIELDS = (
     "petition_no",
@@ -57,13 +56,6 @@ _normalize_phone = lru_cache(maxsize=_CACHE)(normalize_phone)
 _normalize_id = lru_cache(maxsize=_CACHE)(normalize_id)
 _parse_date = lru_cache(maxsize=_CACHE)(parse_date)
 
-_MASKERS: dict[str, Callable[[str], str]] = {
-    "party_name": mask_name,
-    "id_number": mask_id,
-    "phone": mask_phone,
-}
-
-
 @dataclass(frozen=True)
 class SheetContext:
     """What a row inherits from its sheet and file: lineage and defaults."""
@@ -84,14 +76,6 @@ class StagedSheet:
     issues: list[Issue] = field(default_factory=list)
 
 
-def masked(field_name: str, text: str | None) -> str | None:
-    """A cell value as it may appear outside the pipeline DB."""
-    if text is None:
-        return None
-    masker = _MASKERS.get(field_name)
-    return masker(text) if masker else text[:60]
-
-
 def row_id(ctx: SheetContext, excel_row: int) -> str:
     return f"{ctx.file_id[:16]}:{ctx.sheet_name}:{excel_row}"
 
@@ -107,7 +91,7 @@ class _RowStager:
 
     def flag(self, field_name: str | None, rule: str, *, other: str | None = None) -> None:
         raw = self.cells.get(field_name) if field_name else None
-        value = masked(field_name, clean_text(raw)) if field_name else None
+        value = mask_field(field_name, clean_text(raw)) if field_name else None
         self.issues.append(Issue(self.excel_row, field_name, rule, value, other))
 
     def township(self) -> str | None:
@@ -159,13 +143,13 @@ class _RowStager:
                         self.excel_row,
                         "id_number",
                         id_value.issue,
-                        masked("id_number", party.id_number),
+                        mask_field("id_number", party.id_number),
                     )
                 )
             phone = _normalize_phone(party.phone)
             if phone.issue:
                 self.issues.append(
-                    Issue(self.excel_row, "phone", phone.issue, masked("phone", party.phone))
+                    Issue(self.excel_row, "phone", phone.issue, mask_field("phone", party.phone))
                 )
             out.append(
                 {

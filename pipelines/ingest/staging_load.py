@@ -11,11 +11,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.rules_version import STAGING_ROOTS
 from pipelines.ingest.rules_version import rules_version as _digest
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
 from pipelines.reference.load import REFERENCE_DIR
+from pipelines.vocabulary.fields import FIELDS
 from warehouse.db import execute_script, fetch_dicts, insert_frame
 
 SQL_DIR = Path(__file__).parent / "sql"

@@ -12,9 +12,9 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from quality.feedback import MASKED_SUFFIX, SUFFIX, masked_path, output_path, write_feedback
-from quality.feedback_markup import AUTHOR, ERROR_FILL, NOTE_HEADER, WARNING_FILL
-from quality.feedback_summary_sheet import SUMMARY_SHEET
+from quality.feedback.markup import AUTHOR, ERROR_FILL, NOTE_HEADER, WARNING_FILL
+from quality.feedback.summary_sheet import SUMMARY_SHEET
+from quality.feedback.write import MASKED_SUFFIX, SUFFIX, masked_path, output_path, write_feedback
 from tests.conftest import Published
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,6 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.ingest.layout import (
-    detect_template,
     find_header,
     find_table,
     match_header,
@@ -37,11 +36,17 @@ def test_match_header_variants() -> None:
     assert match_header("序号", "dispute") is None
 
 
-def test_detect_template() -> None:
-    assert detect_template(["当事人", "排查时间", "化解状态"]) == "dispute"
-    assert detect_template(["信访人", "信访日期（必填）", "来访方式"]) == "petition"
-    assert detect_template(["当事人", "排查时间"]) is None
-    assert detect_template([]) is None
+def _template(headers: list[str | None]) -> str | None:
+    """The template find_table gives a sheet of ``headers`` and one data row."""
+    found = find_table(grid([headers, ["张三", "2025-03-02", "化解中"][: len(headers)]]))
+    return found.template if found else None
+
+
+def test_template_needs_all_its_key_headers() -> None:
+    assert _template(["当事人", "排查时间", "化解状态"]) == "dispute"
+    assert _template(["信访人", "信访日期（必填）", "来访方式"]) == "petition"
+    assert _template(["当事人", "排查时间"]) is None  # 化解状态 missing
+    assert _template([None]) is None
 
 
 def test_dispute_register_with_petition_columns() -> None:
@@ -59,7 +64,6 @@ def test_dispute_register_with_petition_columns() -> None:
         "领导见面日期",
     ]
     # every key of both templates is present: a dispute register carrying petition columns
-    assert detect_template(headers) == "dispute"
     found = find_table(
         grid(
             [

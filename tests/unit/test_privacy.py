@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 
 from pipelines import privacy
 from pipelines.privacy import (
+    mask_field,
     mask_id,
     mask_name,
     mask_phone,
-    person_identity,
     person_key,
     pii_secret,
     scrub,
 )
-from quality.feedback_mask import mask_cell
+from quality.feedback.mask import mask_cell
 
 
 def test_person_key_is_hmac_sha256_hex() -> None:
@@ -30,13 +30,6 @@ def test_person_key_is_hmac_sha256_hex() -> None:
     assert len(key) == 64
     assert person_key("id:35082519800101123X", b"other") != key
     assert person_key("nm:张三|13812341234", b"secret") != key
-
-
-def test_person_identity() -> None:
-    assert person_identity("35082519800101123X", "张三", "13812341234") == ("id:35082519800101123X")
-    assert person_identity(None, "张三", "13812341234") == "nm:张三|13812341234"
-    assert person_identity(None, "张三", None) is None
-    assert person_identity(None, None, "13812341234") is None
 
 
 def test_secret_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,3 +157,62 @@ def test_mask_cell_masks_each_party_in_place(
 def test_masked_phone_cell_keeps_no_full_mobile(phones: list[str]) -> None:
     out, _ = mask_cell("、".join(phones), "phone")
     assert all(p not in out for p in phones)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("party_name", "张三丰", "张**"),
+        ("party_name", "/", ""),
+        ("id_number", "35082519800101123X", "350825********123X"),
+        ("phone", "13812341234", "138****1234"),
+        ("phone", "0597-1234567", "0597-*****67"),
+        # An official's name may be a party's elsewhere: masked like a name.
+        ("leader", "王书记", "王**"),
+        ("summary", "张三反映13812341234被占地", "张三反映138****1234被占地"),
+        ("remarks", "身份证35082519800101123X", "身份证350825********123X"),
+        ("status", "已化解", "已化解"),
+        ("case_no", "A" * 70, "A" * 60),
+        ("summary", "纠" * 70, "纠" * 60),
+        (None, "整行", "整行"),
+        ("party_name", None, None),
+        ("category", None, None),
+    ],
+)
+def test_mask_field_by_kind(field: str | None, value: str | None, shown: str | None) -> None:
+    assert mask_field(field, value) == shown
+
+
+def test_field_kinds_name_real_register_fields() -> None:
+    """A misspelt field in FIELD_KINDS would silently show that field plain."""
+    from pipelines.vocabulary.fields import FIELDS
+
+    known = {f for fields in FIELDS.values() for f in fields}
+    assert set(privacy.FIELD_KINDS) <= known
+
+
+def test_masked_workbook_masks_parties_and_officials() -> None:
+    """The masked twin: party and 包案领导 cells masked part by part, the parties' names
+    also where they stand in a free cell (备注)."""
+    from openpyxl import Workbook
+
+    from quality.feedback.mask import mask_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "台账"
+    ws.append(["当事人", "身份证号", "联系电话", "包案领导", "备注"])
+    ws.append(["张三丰、李四", "35082519800101123X", "13812341234", "王书记", "张三丰反映"])
+    ws.append(["赵六", None, None, "李四", None])
+    columns = {
+        "party_name": {"letter": "A"},
+        "id_number": {"letter": "B"},
+        "phone": {"letter": "C"},
+        "leader": {"letter": "D"},
+        "remarks": {"letter": "E"},
+    }
+    mask_workbook(wb, {"台账": {"columns": columns}}, {"台账": {2, 3}}, {})
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1] == ("张**、李*", "350825********123X", "138****1234", "王**", "张**反映")
+    assert rows[2] == ("赵*", None, None, "李*", None)

@@ -1,8 +1,8 @@
 """Assemble and save the feedback workbook of one file: the coordinator's .xlsx copied
 and marked up in place (layout, titles and formats stay), any other file rebuilt
-(quality/feedback_rebuild.py); each sheet with issues marked (quality/feedback_markup.py);
-the 问题汇总 sheet first (quality/feedback_summary_sheet.py). The same workbook, masked
-(quality/feedback_mask.py), is then saved as its twin: built once, so the twin has exactly
+(quality/feedback/rebuild.py); each sheet with issues marked (quality/feedback/markup.py);
+the 问题汇总 sheet first (quality/feedback/summary_sheet.py). The same workbook, masked
+(quality/feedback/mask.py), is then saved as its twin: built once, so the twin has exactly
 the full copy's highlights, comments and messages."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from quality.feedback_markup import mark_sheet
-from quality.feedback_mask import mask_workbook
-from quality.feedback_rebuild import rebuild_workbook
-from quality.feedback_summary_sheet import summary_sheet
+from quality.feedback.markup import mark_sheet
+from quality.feedback.mask import mask_workbook
+from quality.feedback.rebuild import rebuild_workbook
+from quality.feedback.summary_sheet import summary_sheet
 
 
 def build_workbook(

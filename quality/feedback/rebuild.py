@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 from openpyxl import Workbook
 
-from pipelines.ingest.fields import FIELDS
 from pipelines.ingest.read import read_workbook
+from pipelines.vocabulary.fields import FIELDS
 
 
 def rebuild_workbook(source: Path, layouts: dict[str, dict[str, Any]], raw_grid: Any) -> Workbook:

@@ -1,11 +1,12 @@
 """Mask a marked-up feedback workbook in place, for the twin that may leave the county's
 network (it is what the alerts attach; the full copy stays on the server for fixing).
 
-The person columns (party_name, id_number, phone, leader as raw.sheets.columns_json maps) of
-the data rows (the sheet's rows in raw.*_rows) are masked with the project's own maskers,
-each party of a multi-party cell ("张三、李四") on its own. Every other text cell, comment
-and number of every sheet is scrubbed of IDs and mobiles, and the data sheets' other cells
-of the names found in the person columns (a remark "张三丰反映…"). The 问题说明 column and
+The person columns (the fields pipelines.privacy.FIELD_KINDS calls name, id_number or phone,
+as raw.sheets.columns_json maps them) of the data rows (the sheet's rows in raw.*_rows) are
+masked by pipelines.privacy.mask_field, each party of a multi-party cell ("张三、李四") on
+its own. Every other text cell, comment and number of every sheet is scrubbed of IDs and
+mobiles, and the data sheets' other cells of the names found in the person columns (a
+remark "张三丰反映…"). The 问题说明 column and
 the 问题汇总 sheet are our own text with masked values: scrubbed only, so their messages stay
 word for word those of the full workbook.
 """
@@ -20,16 +21,19 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.ingest.normalize.parties import split_names, split_numbers
-from pipelines.privacy import mask_id, mask_name, mask_phone, scrub
+from pipelines.privacy import PERSON_KINDS, FieldKind, field_kind, mask_field, mask_name, scrub
 
-# The 包案领导 (leader) is an official, but a named person too, and the same name may be a
-# petitioner's elsewhere in the county: masked like a party's name.
-PERSON_FIELDS: dict[str, tuple[Callable[[str | None], list[str]], Callable[[str], str]]] = {
-    "party_name": (split_names, mask_name),
-    "leader": (split_names, mask_name),
-    "id_number": (split_numbers, mask_id),
-    "phone": (split_numbers, mask_phone),
+# How a person cell is split into its parties; how each part is shown is privacy.mask_field's.
+_SPLITTERS: dict[FieldKind, Callable[[str | None], list[str]]] = {
+    "name": split_names,
+    "official": split_names,
+    "id_number": split_numbers,
+    "phone": split_numbers,
 }
+
+
+def _person_field(field: str) -> bool:
+    return field_kind(field) in PERSON_KINDS
 
 
 def mask_workbook(
@@ -67,15 +71,14 @@ def mask_cell(text: str, field: str) -> tuple[str, list[str]]:
     Each part is replaced where it stands, so separators and notes ("等3人") stay; a part
     the splitter cleaned out of shape ("张 三" -> "张三") makes the cell the masked parts
     joined by "、" instead."""
-    split, masker = PERSON_FIELDS[field]
-    parts = split(text)
+    parts = _SPLITTERS[field_kind(field)](text)
     if not parts:
         return scrub(text), []
     if not all(p in text for p in parts):
-        return scrub("、".join(masker(p) for p in parts)), parts
+        return scrub("、".join(mask_field(field, p) for p in parts)), parts
     out = text
     for part in sorted(set(parts), key=len, reverse=True):
-        out = out.replace(part, masker(part))
+        out = out.replace(part, mask_field(field, part))
     return scrub(out), parts
 
 
@@ -89,7 +92,7 @@ def _sheet(wb: Workbook, name: str) -> Worksheet | None:
 
 def _mask_person_cells(ws: Worksheet, columns: dict[str, Any], rows: Iterable[int]) -> set[str]:
     names: set[str] = set()
-    letters = {f: columns[f]["letter"] for f in PERSON_FIELDS if f in columns}
+    letters = {f: c["letter"] for f, c in columns.items() if _person_field(f)}
     for row in rows:
         for field, letter in letters.items():
             cell = ws[f"{letter}{row}"]
@@ -97,7 +100,7 @@ def _mask_person_cells(ws: Worksheet, columns: dict[str, Any], rows: Iterable[in
             if isinstance(cell, MergedCell) or text is None:
                 continue
             cell.value, parts = mask_cell(text, field)
-            if field == "party_name":
+            if field_kind(field) == "name":
                 names.update(parts)
     return names
 

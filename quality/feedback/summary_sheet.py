@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from quality.feedback_markup import ERROR_FILL, SEVERITY_ZH, WARNING_FILL
+from quality.feedback.markup import ERROR_FILL, SEVERITY_ZH, WARNING_FILL
 
 SUMMARY_SHEET = "问题汇总"
 _SUMMARY_COLUMNS = (

@@ -1,12 +1,12 @@
 """Feedback workbooks: the coordinator's own sheet, marked up, plus a summary.
 
 For each current file with issues: DISPUTES_HOME/feedback/<township>/<name>_问题反馈.xlsx
-(built by quality/feedback_workbook.py):
+(built by quality/feedback/workbook.py):
 - problem cells filled red (error) or yellow (warning), with the messages as a comment;
 - a 问题说明 column right of the table with each row's messages;
 - a first sheet 问题汇总: file, sheet, row, column, value (masked), 错误/提示, message.
 Beside it, <name>_问题反馈_脱敏.xlsx: the same workbook with the parties' names, IDs and
-phones (and the 包案领导's name) masked (quality/feedback_mask.py). The full one holds the
+phones (and the 包案领导's name) masked (quality/feedback/mask.py). The full one holds the
 raw data, so it stays on the server for fixing; only the masked twin may go in an alert.
 An .xlsx is copied with openpyxl and marked up in place (the coordinator's layout, titles
 and formats stay); .xls and .csv are rebuilt cell by cell from the text grid the ingest
@@ -30,9 +30,9 @@ from typing import Any
 import duckdb
 
 from pipelines.reference.load import townships
-from quality.feedback_rebuild import raw_grid
-from quality.feedback_source import data_rows, sheet_layouts
-from quality.feedback_workbook import build_workbook
+from quality.feedback.rebuild import raw_grid
+from quality.feedback.source import data_rows, sheet_layouts
+from quality.feedback.workbook import build_workbook
 
 SUFFIX = "_问题反馈.xlsx"
 MASKED_SUFFIX = "_问题反馈_脱敏.xlsx"
