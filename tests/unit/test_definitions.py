@@ -66,7 +66,7 @@ def test_core_does_not_import_dagster_or_cli() -> None:
     CLI may import Dagster."""
     core = [
         ROOT / "pipelines" / "ingest",
-        ROOT / "pipelines" / "samples",
+        ROOT / "sample_world",
         ROOT / "pipelines" / "models",
         ROOT / "pipelines" / "alerts",
         ROOT / "quality",
