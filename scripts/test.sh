@@ -2,7 +2,7 @@
 # Command two: set up the environment (if needed) and run every check CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/_venv.sh
+source scripts/_venv.sh dev samples
 ruff check .
 mypy            # pipelines/ and quality/, configured in pyproject.toml
 dagster definitions validate -w workspace.yaml
