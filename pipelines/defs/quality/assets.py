@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
-from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
+from pipelines.defs.staging.assets import STAGING_DISPUTES, STAGING_PETITIONS
 from quality.feedback import write_feedback
 from quality.statutory import refresh_petition_deadlines
 from quality.validate import ensure_quality_schema

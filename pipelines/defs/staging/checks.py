@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import WarehouseResource
-from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
+from pipelines.defs.staging.assets import STAGING_DISPUTES, STAGING_PETITIONS
 from quality.systemic import (
     COUNTY_MIN_TOWNSHIPS,
     FILE_ERROR_SHARE,

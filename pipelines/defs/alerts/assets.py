@@ -6,7 +6,7 @@ from pydantic import Field
 from pipelines.alerts.run import coordinator_alerts
 from pipelines.defs.ops_instance import WAREHOUSE_POOL
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
-from pipelines.defs.staging_assets import STAGING_DISPUTES, STAGING_PETITIONS
+from pipelines.defs.staging.assets import STAGING_DISPUTES, STAGING_PETITIONS
 from warehouse.db import scalar
 
 # What the digests read (issues, feedback workbooks, marts) and the publish step: alerts go
