@@ -24,8 +24,8 @@ console = Console()
 
 MISSING_EXTRA = (
     "The sample-world generator is not installed: it is an optional part of the project. "
-    "Install it with `pip install -e '.[samples]'` (or run `bash scripts/demo.sh`, which "
-    "does), then run this command again."
+    "Install it with `uv sync --extra samples` or `pip install -e '.[samples]'` (or run "
+    "`bash scripts/demo.sh`, which does), then run this command again."
 )
 
 
@@ -34,7 +34,8 @@ def _sample_world() -> ModuleType:
     try:
         import sample_world
     except ImportError as exc:  # the package itself or its writers (xlwt) are absent
-        console.print(f"[red]{MISSING_EXTRA}[/red]\n({exc})")
+        # markup=False: the message's "[samples]" is not a rich style tag.
+        console.print(f"{MISSING_EXTRA}\n({exc})", style="red", markup=False)
         raise typer.Exit(2) from exc
     return sample_world
 

@@ -10,6 +10,9 @@ exception is the demo CLI module, which imports the generator inside its command
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
@@ -58,3 +61,33 @@ def test_the_walk_sees_function_level_imports() -> None:
 def test_sample_world_lives_outside_the_product() -> None:
     assert (ROOT / "sample_world" / "__init__.py").is_file()
     assert not (ROOT / "pipelines" / "samples").exists()
+
+
+# Run in a fresh interpreter in which the `samples` extra is absent: importing xlwt or
+# sample_world raises ImportError, as on an install without the extra.
+_WITHOUT_EXTRA = """
+import sys
+sys.modules["xlwt"] = None
+sys.modules["sample_world"] = None
+import pipelines.definitions
+from pipelines.cli import app
+app(["generate-samples", "--out", sys.argv[1], "--months", "1"])
+"""
+
+
+def test_product_loads_and_demo_commands_explain_without_the_extra(tmp_path: Path) -> None:
+    """The code location and the CLI load without the generator; generate-samples then
+    exits 2 with a message naming the extra, and writes nothing."""
+    out = tmp_path / "world"
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRA, str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "sample-world generator is not installed" in result.stdout
+    assert "'.[samples]'" in result.stdout
+    assert not out.exists()
