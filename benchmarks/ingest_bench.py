@@ -20,7 +20,7 @@ from pipelines.ingest.land import ingest_inbox, scan_inbox
 from pipelines.ingest.read import UnreadableFile, read_workbook
 from pipelines.ingest.staging_load import stage_pending
 from pipelines.reference.load import townships
-from pipelines.samples import generate_samples
+from sample_world import generate_samples
 from warehouse.db import connect
 
 

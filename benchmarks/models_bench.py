@@ -28,7 +28,7 @@ from pipelines.models.sql_models import discover, materialize
 from pipelines.privacy import pii_secret
 from pipelines.reference.load import townships
 from pipelines.runner import run_nightly
-from pipelines.samples import generate_samples
+from sample_world import generate_samples
 
 
 def build_model_layer(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, float]:

@@ -28,10 +28,10 @@ def main() -> None:
 
     from pipelines.ingest.land import ingest_inbox
     from pipelines.ingest.staging_load import stage_pending
-    from pipelines.samples import generate_samples
     from quality.gx_runtime import load_gx
     from quality.suite_run import run_suite
     from quality.validate import _frame, ensure_quality_schema, validate_pending
+    from sample_world import generate_samples
     from warehouse.db import connect
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_validation_"))

@@ -9,10 +9,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from pipelines import cli_alerts, cli_analyst
-from pipelines.settings import paths
+from pipelines import cli_alerts, cli_analyst, cli_samples
 
 app = typer.Typer(
     help="矛盾纠纷排查 / 信访 data pipeline: ingest township registers, build the warehouse.",
@@ -66,56 +64,9 @@ def run(
         raise typer.Exit(1)
 
 
-@app.command("generate-samples")
-def generate_samples_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (inbox/ and truth/).")],
-    seed: int = 7,
-    months: int = 24,
-    start: str = "2024-01",
-    townships: Annotated[
-        list[str] | None, typer.Option("--townships", help="Names or codes; default all.")
-    ] = None,
-    clean: Annotated[bool, typer.Option(help="No mess, no broken files.")] = False,
-) -> None:
-    """Simulate a county and write its township registers plus the world's truth."""
-    from pipelines.samples import generate_samples
-
-    summary = generate_samples(
-        out, seed=seed, months=months, start=start, townships=townships, mess=not clean
-    )
-    table = Table(title=f"Sample world in {out}")
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    for key, value in summary.items():
-        table.add_row(str(key), str(value))
-    console.print(table)
-
-
-@app.command()
-def demo(
-    home: HomeOpt = None,
-    months: int = 24,
-    seed: int = 7,
-) -> None:
-    """Generate the bundled sample world, run the nightly job on it, say where results are."""
-    from pipelines.run_summary import print_run_summary, print_where_to_look
-    from pipelines.runner import run_nightly
-    from pipelines.samples import generate_samples
-
-    p = paths(home)
-    samples = p.home / "samples"
-    console.print(f"Generating the sample world ({months} months, seed {seed}) in {samples} ...")
-    summary = generate_samples(samples, seed=seed, months=months)
-    as_of = date.fromisoformat(str(summary["as_of"])) if "as_of" in summary else None
-    outcome = run_nightly(home=p.home, inbox=samples / "inbox", as_of=as_of)
-    print_run_summary(console, outcome)
-    if not outcome.success:
-        raise typer.Exit(1)
-    print_where_to_look(console, p)
-
-
 cli_analyst.register(app)
 cli_alerts.register(app)
+cli_samples.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

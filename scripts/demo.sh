@@ -3,7 +3,7 @@
 # job on it, and say where the results are. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/_venv.sh
+source scripts/_venv.sh samples
 export DISPUTES_HOME="${DISPUTES_HOME:-$PWD/data}"
 export DAGSTER_HOME="${DAGSTER_HOME:-$DISPUTES_HOME/dagster}"
 mkdir -p "$DAGSTER_HOME"

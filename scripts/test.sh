@@ -2,10 +2,10 @@
 # Command two: set up the environment (if needed) and run every check CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/_venv.sh
+source scripts/_venv.sh dev samples
 ruff check .
 mypy            # pipelines/ and quality/, configured in pyproject.toml
-dagster definitions validate -w workspace.yaml
+dg check defs    # the dg project loads (pipelines/definitions.py, the defs folder)
 # The report test screenshots the HTML in Debian's chromium (skipped when it is absent);
 # CI installs it, with a CJK font so the Chinese text renders. Only as root under CI.
 if [ "$(id -u)" = 0 ] && [ -n "${CI:-}" ]; then

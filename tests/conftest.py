@@ -42,7 +42,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def make_world(root: Path, **kwargs: object) -> World:
-    from pipelines.samples import generate_samples
+    from sample_world import generate_samples
 
     generate_samples(root, **kwargs)  # type: ignore[arg-type]
     return World(root)

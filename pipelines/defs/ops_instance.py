@@ -1,14 +1,19 @@
 """Run-level safety on warehouse.duckdb: one writer at a time.
 
 DuckDB lets one process hold a database file for writing, so two steps or two runs writing
-warehouse.duckdb at once would fail with a lock error. Three layers keep them apart:
+warehouse.duckdb at once would fail with a lock error. What keeps them apart:
 
 - within a run, ``nightly_job`` uses the in-process executor (steps one after another in one
   process, as the CLI and the tests already run them);
 - across runs, every run of the job carries the tag ``disputes/warehouse=writer`` and the
   instance's dagster.yaml (written by ``disputes dagster-home``) queues runs so that at most
-  one with that tag runs at a time; assets that write also sit in the ``warehouse`` pool,
-  limited to one step at a time;
+  one with that tag runs at a time;
+- four steps are also in the ``warehouse`` pool (``pools.default_limit: 1``, one step of the
+  pool at a time across runs): quality/petition_deadlines, quality/feedback_workbooks,
+  alerts/coordinator_digests and the staging_quality_checks. The raw, staging, model and
+  publish steps are not in a pool: for them the run-level limit above is the only guard, so
+  a run without the tag (e.g. materializing a selection from the UI outside nightly_job)
+  is not kept apart from a running nightly_job;
 - the inbox sensor does not request a run while one is queued or in progress.
 
 A failed step stops everything downstream of it (the alerts asset included), and the

@@ -47,3 +47,12 @@ class RunSettingsResource(dg.ConfigurableResource):
 
     def as_of_date(self) -> date:
         return parse_as_of(self.as_of or None)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """The resources every asset, check and sensor of the code location is given; tests and
+    the CLI override their settings through run config or their own instances."""
+    return dg.Definitions(
+        resources={"warehouse": WarehouseResource(), "run_settings": RunSettingsResource()}
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-import pipelines.samples as samples
+import sample_world as samples
 from pipelines.ingest.extract import ExtractedFile, extract_file, extract_many
 
 

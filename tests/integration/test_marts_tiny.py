@@ -386,6 +386,6 @@ def test_overdue_petitions(home: Path) -> None:
 
 def test_mart_checks_pass(home: Path) -> None:
     # the asset checks ran in the job; rerun their SQL here against the finished marts
-    from pipelines.defs.mart_checks import _RECONCILE_SQL
+    from pipelines.defs.models.checks import _RECONCILE_SQL
 
     assert _rows(home, _RECONCILE_SQL) == []

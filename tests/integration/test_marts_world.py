@@ -17,7 +17,7 @@ import pytest
 from pipelines.privacy import mask_name, person_key
 from pipelines.reference.load import townships
 from pipelines.runner import run_nightly
-from pipelines.samples import generate_samples
+from sample_world import generate_samples
 from tests.support import TEST_PII_KEY, World
 
 pytestmark = pytest.mark.integration

@@ -1,8 +1,10 @@
-"""The code location as Dagster loads it: jobs, schedules, sensors, asset keys, groups.
+"""The code location as Dagster loads it: assets, checks, jobs, schedules, sensors, groups.
 
-The asset-key list is a snapshot: renaming an asset breaks analysts' lineage and the UI's
-history, so it must be a deliberate change to this file (run with UPDATE_SNAPSHOT=1 to
-rewrite it, then review the diff).
+What the location defines is a snapshot (definitions.snapshot, one ``kind name`` per line):
+renaming an asset breaks analysts' lineage and the UI's history, and losing a check, the
+job, the schedule or a sensor silently drops a guard or a trigger (the defs folder is
+loaded by discovery, so deleting a module raises no error). Any change must be a deliberate
+change to the snapshot file (run with UPDATE_SNAPSHOT=1 to rewrite it, then review the diff).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from pipelines.definitions import defs
 
-SNAPSHOT = Path(__file__).with_name("asset_keys.snapshot")
+SNAPSHOT = Path(__file__).with_name("definitions.snapshot")
 ROOT = Path(__file__).parents[2]
 LAYER_GROUPS = {
     "raw",
@@ -27,20 +29,29 @@ LAYER_GROUPS = {
 }
 
 
-def _asset_keys() -> list[str]:
+def _definitions() -> list[str]:
+    """Every asset, asset check, job, schedule, sensor and resource of the location."""
     graph = defs.resolve_asset_graph()
-    return sorted(key.to_user_string() for key in graph.get_all_asset_keys())
+    repo = defs.get_repository_def()
+    lines = [f"asset {key.to_user_string()}" for key in graph.get_all_asset_keys()]
+    lines += [f"check {key.to_user_string()}" for key in graph.asset_check_keys]
+    # __ASSET_JOB is Dagster's implicit job over all assets, not ours.
+    lines += [f"job {job.name}" for job in repo.get_all_jobs() if not job.name.startswith("__")]
+    lines += [f"schedule {schedule.name}" for schedule in repo.schedule_defs]
+    lines += [f"sensor {sensor.name}" for sensor in repo.sensor_defs]
+    lines += [f"resource {name}" for name in (defs.resources or {})]
+    return sorted(lines)
 
 
 def test_definitions_load() -> None:
     defs.validate_loadable(defs)
 
 
-def test_asset_keys_match_snapshot() -> None:
-    keys = _asset_keys()
+def test_definitions_match_snapshot() -> None:
+    lines = _definitions()
     if os.environ.get("UPDATE_SNAPSHOT"):
-        SNAPSHOT.write_text("\n".join(keys) + "\n", encoding="utf-8")
-    assert keys == SNAPSHOT.read_text(encoding="utf-8").split()
+        SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert lines == SNAPSHOT.read_text(encoding="utf-8").splitlines()
 
 
 def test_jobs_schedules_sensors() -> None:
@@ -66,7 +77,7 @@ def test_core_does_not_import_dagster_or_cli() -> None:
     CLI may import Dagster."""
     core = [
         ROOT / "pipelines" / "ingest",
-        ROOT / "pipelines" / "samples",
+        ROOT / "sample_world",
         ROOT / "pipelines" / "models",
         ROOT / "pipelines" / "alerts",
         ROOT / "quality",

@@ -12,8 +12,8 @@ import fastexcel
 import pytest
 from stdnum.cn import ric
 
-from pipelines.samples import generate_samples, idcards
-from pipelines.samples.world import build_world
+from sample_world import generate_samples, idcards
+from sample_world.world import build_world
 
 TOWNSHIPS = ["莲峰镇", "宣和", "350825200"]  # names, aliases and codes are all accepted
 CONTRACT_RULES = {

@@ -1,0 +1,1 @@
+"""Notify layer: the coordinators' digests."""

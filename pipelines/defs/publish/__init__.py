@@ -1,0 +1,1 @@
+"""Publish layer: the PII-free analyst snapshot."""

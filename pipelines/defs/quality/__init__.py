@@ -1,0 +1,1 @@
+"""Quality layer: petition deadline states and the coordinators' feedback workbooks."""

@@ -1,0 +1,64 @@
+"""Quality-layer assets: petition deadline states and the coordinators' feedback workbooks."""
+
+import dagster as dg
+
+from pipelines.defs.ops_instance import WAREHOUSE_POOL
+from pipelines.defs.resources import RunSettingsResource, WarehouseResource
+from pipelines.defs.staging.assets import STAGING_DISPUTES, STAGING_PETITIONS
+from quality.deadlines import refresh_petition_deadlines
+from quality.feedback.write import write_feedback
+from quality.validate import ensure_quality_schema
+from warehouse.db import scalar
+
+
+@dg.asset(
+    key=["quality", "petition_deadlines"],
+    group_name="quality",
+    kinds={"duckdb"},
+    deps=[dg.AssetKey(["intermediate", "petition_deadlines"])],
+    pool=WAREHOUSE_POOL,
+)
+def petition_deadlines(
+    warehouse: WarehouseResource, run_settings: RunSettingsResource
+) -> dg.MaterializeResult:
+    """Deadline state of every open petition event as of the run's as_of (信访工作条例
+    Art. 22/23: accept within 15 days; Art. 34: conclude within 60 days of acceptance, 90
+    with 延期). Grain: one row per open event (its latest register row) with stage,
+    deadline, days_left and state on_time | due_soon (< 7 days) | overdue."""
+    as_of = run_settings.as_of_date()
+    with warehouse.connect() as con:
+        ensure_quality_schema(con)
+        counts = refresh_petition_deadlines(con, as_of)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": sum(counts.values()),
+            "as_of": as_of.isoformat(),
+            **{f"{state}_events": n for state, n in counts.items()},
+        }
+    )
+
+
+@dg.asset(
+    key=["quality", "feedback_workbooks"],
+    group_name="quality",
+    kinds={"excel", "duckdb"},
+    deps=[STAGING_DISPUTES, STAGING_PETITIONS],
+    pool=WAREHOUSE_POOL,
+)
+def feedback_workbooks(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    run_settings: RunSettingsResource,
+) -> dg.MaterializeResult:
+    """A marked-up copy of each submitted file with issues, for its coordinator:
+    DISPUTES_HOME/feedback/<township>/<file>_问题反馈.xlsx (problem cells red/yellow with a
+    comment, a 问题说明 column, a 问题汇总 sheet) to fix and send back, and its twin
+    <file>_问题反馈_脱敏.xlsx with names, ID numbers and phones masked, the one emailed.
+    Grain: one pair per current file with issues; rewritten only when that file's issues
+    changed. Runs after the blocking staging checks, so the expectation findings are in."""
+    with warehouse.connect() as con:
+        ensure_quality_schema(con)
+        summary = write_feedback(con, run_settings.inbox_dir(warehouse), warehouse.paths.feedback)
+        total = scalar(con, "select count(*) from quality.feedback_files")
+    context.log.info(f"feedback workbooks: {summary.metadata()}")
+    return dg.MaterializeResult(metadata={"dagster/row_count": int(total), **summary.metadata()})

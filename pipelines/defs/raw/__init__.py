@@ -1,0 +1,1 @@
+"""Raw layer: the inbox files registered and landed as text."""

@@ -1,0 +1,1 @@
+"""Staging layer: typed, normalized rows, and the checks on them (GX suites, the systemic gate)."""
