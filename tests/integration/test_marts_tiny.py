@@ -42,29 +42,24 @@ import pytest
 
 from pipelines.privacy import person_key
 from pipelines.runner import run_nightly
+from tests.handmade import id18
 from tests.support import TEST_PII_KEY
 
 pytestmark = pytest.mark.integration
 
 AS_OF = date(2025, 6, 10)
 LIANFENG, BEITUAN = "350825100", "350825101"
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def _id18(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
 
 
 ID_A_15 = "350825700515123"
-ID_A = _id18("35082519700515123")  # the 15-digit ID upgraded
-ID_B = _id18("35082519800202456")
-ID_C = _id18("35082519650707789")
-ID_D = _id18("35082519900909111")
-ID_E = _id18("35082519551111222")
-ID_F = _id18("35082519600101333")
-ID_G = _id18("35082519700202444")
-ID_H = _id18("35082519850303555")
+ID_A = id18("35082519700515123")  # the 15-digit ID upgraded
+ID_B = id18("35082519800202456")
+ID_C = id18("35082519650707789")
+ID_D = id18("35082519900909111")
+ID_E = id18("35082519551111222")
+ID_F = id18("35082519600101333")
+ID_G = id18("35082519700202444")
+ID_H = id18("35082519850303555")
 
 DISPUTE_HEADER = "编号,乡镇,纠纷类别,当事人,身份证号,联系电话,涉及人数,排查时间,化解状态,化解时间"
 PETITION_HEADER = (
