@@ -31,6 +31,8 @@ PII_KEY_ENV = "DISPUTES_PII_KEY"
 _ID18 = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
 _ID15 = re.compile(r"(?<![0-9])(\d{6})\d{5}(\d{4})(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
+# A date cell as the reader gives it (fastexcel's text of an Excel date: midnight time).
+_DATE_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$")
 _DEMO_KEY = b"disputes-warehouse-demo-key-not-for-production"
 _warned = False
 
@@ -145,6 +147,13 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "remarks": "free_text",
 }
 PERSON_KINDS: frozenset[FieldKind] = frozenset({"name", "id_number", "phone", "official"})
+def shown_text(value: str) -> str:
+    """A cell's text as the coordinator typed it: a date cell without its midnight time
+    ("2025-03-05 00:00:00" -> "2025-03-05"); anything else unchanged."""
+    m = _DATE_CELL.match(value.strip())
+    return m.group(1) if m else value
+
+
 SHOWN_CHARS = 60  # a value shown in a message is cut here: it points at the cell, no more
 
 
@@ -163,9 +172,14 @@ def mask_field(field: str | None, value: str | None) -> str | None:
     name and official: mask_name; id_number: mask_id; phone: mask_phone (the whole value:
     a caller with a multi-party cell masks each part). free_text: IDs and mobiles
     scrubbed, then cut to SHOWN_CHARS. plain: as written, cut to SHOWN_CHARS.
+
+    A date cell is shown as the coordinator typed it, 2025-03-05: the reader reads every
+    cell as text, and an Excel date cell's text is "2025-03-05 00:00:00" (DESIGN.md s.7).
+    This is the one place a cell becomes shown text, so no message special-cases dates.
     """
     if value is None:
         return None
+    value = shown_text(value)
     kind = field_kind(field)
     if kind in ("name", "official"):
         return mask_name(value)

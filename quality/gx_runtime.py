@@ -40,12 +40,13 @@ def load_gx() -> Any:
 
 
 def build_suite(name: str, checks: list[Check]) -> Any:
-    """The GX ExpectationSuite object of one frame's checks (meta carries the rule)."""
+    """The GX ExpectationSuite object of one frame's checks (meta carries the check's
+    unique name, its rule and the field its findings are attributed to)."""
     gx, gxe, _ = load_gx()
     suite = gx.ExpectationSuite(name=f"staging_{name}")
     for check in checks:
         cls = getattr(gxe, check.expectation)
-        suite.add_expectation(cls(**check.kwargs, meta={"rule": check.rule, "check": check.name}))
+        suite.add_expectation(cls(**check.kwargs, meta={"rule": check.rule, "check": check.name, "field": check.field}))
     return suite
 
 

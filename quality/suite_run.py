@@ -7,7 +7,7 @@ through the sheet's columns, to the column the coordinator sees (quality/validat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ class Finding:
     """A failing row of one expectation, with lineage (row index into the frame)."""
 
     index: int
-    check: Check
+    check: Check  # the check's field is the column the finding is attributed to
     value: Any
     rule: str
 
@@ -53,9 +53,7 @@ def _domain_checks(name: str, frame: pd.DataFrame) -> list[Check]:
             words = [
                 w for w in frame["category_raw"].dropna().unique() if map_category(w).issue is None
             ]
-            check = Check(
-                check.expectation, {**check.kwargs, "value_set": words}, check.rule, check.field
-            )
+            check = replace(check, kwargs={**check.kwargs, "value_set": words})
         if all(c in frame for c in check.columns):
             out.append(check)
     return out
@@ -83,8 +81,11 @@ def run_suite(name: str, frame: pd.DataFrame, *, docs_dir: Path | None = None) -
         if check.repeats_only:
             indexes = _repeats(frame, check.columns, indexes)
         run.failed[check.name] = len(indexes)
+        # The value a finding is about: the checked column's (a pair check reads two, and
+        # its finding is about its field: 化解时间 after the arrival, not the arrival).
+        column = check.kwargs.get("column") or (check.field if check.field in frame else None)
         for idx in indexes:
-            value = frame.at[idx, check.kwargs["column"]] if "column" in check.kwargs else None
+            value = frame.at[idx, column] if column else None
             rule = check.rule
             if check.rule_from_value and isinstance(value, str):
                 rule = f"{check.rule_from_value}{value}"

@@ -7,7 +7,8 @@ and mapping failing rows back to file / sheet / Excel row is quality/suite_run.p
 The row rules in `pipelines.ingest.stage` decide cell by cell while staging; the suites
 assert that the staged frame honours the contract (docs/contracts.md) and catch what a
 single cell cannot show: unknown townships, dates outside the plausible range, numbers
-repeated within a sheet, and any regression in the normalizers.
+repeated within a sheet, and any regression in the normalizers. No row date may be later
+than the file's arrival (``arrival_date``, DESIGN.md s.7); the typed 填报日期 bounds nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import cache
 from pipelines.reference import load
 from quality.checks import Check, in_set, not_before, not_null
 
-SUITE_VERSION = "2026.11-2"
+SUITE_VERSION = "2026.12-1"
 EARLIEST_DATE = datetime(2000, 1, 1)
 MOBILE_OR_LANDLINE = r"^(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})$"
 ID_STATUS_OK = ["valid", "upgraded", "missing"]
@@ -48,7 +49,7 @@ def _common(key_date: str, number: str) -> list[Check]:
             "key_date_impossible",
             key_date,
         ),
-        not_before("report_date", key_date, "key_date_impossible", key_date),
+        not_before("arrival_date", key_date, "key_date_impossible", key_date),
         Check(
             "ExpectColumnValuesToBeBetween",
             {"column": "people_count", "min_value": 1},
@@ -90,7 +91,7 @@ def _petition_columns() -> list[Check]:
             other_field="accepted_date",
         ),
         *[
-            not_before("report_date", d, "date_after_receipt", d)
+            not_before("arrival_date", d, "date_after_receipt", d)
             for d in ("accepted_date", "concluded_date", "meeting_date")
         ],
         in_set("form", _vocab_values("form"), "value_unknown", "form"),
@@ -100,17 +101,20 @@ def _petition_columns() -> list[Check]:
 
 @cache
 def suites() -> dict[str, list[Check]]:
-    """The suites by frame name: disputes, petitions, parties."""
+    """The suites by frame name: disputes, petitions, parties.
+
+    Every check of a suite has its own name (quality/checks.py): the name is how a GX
+    result finds its check again, hence the field a finding is attributed to."""
     disputes = [
         *_common("found_date", "case_no"),
         not_before(
             "resolved_date", "found_date", "date_order", "resolved_date", other_field="found_date"
         ),
-        not_before("report_date", "resolved_date", "date_after_receipt", "resolved_date"),
+        not_before("arrival_date", "resolved_date", "date_after_receipt", "resolved_date"),
         in_set("status", _vocab_values("status"), "value_unknown", "status"),
         in_set("risk_level", _vocab_values("risk_level"), "value_unknown", "risk_level"),
         # a dispute that was also petitioned: its petition columns obey the petition rules
-        not_before("report_date", "petition_date", "date_after_receipt", "petition_date"),
+        not_before("arrival_date", "petition_date", "date_after_receipt", "petition_date"),
         *_petition_columns(),
     ]
     petitions = [
@@ -128,4 +132,9 @@ def suites() -> dict[str, list[Check]]:
         ),
         in_set("phone_kind", ["mobile", "landline"], "phone_invalid", "phone"),
     ]
-    return {"disputes": disputes, "petitions": petitions, "parties": parties}
+    out = {"disputes": disputes, "petitions": petitions, "parties": parties}
+    for name, checks in out.items():
+        names = [c.name for c in checks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"suite {name}: two checks share a name: {sorted(names)}")
+    return out

@@ -68,6 +68,8 @@ _REPORT_DATE = re.compile(
     r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?)"
 )
 
+_REPORT_LABEL = re.compile(r"(?:填报|报送|填表|制表)(?:日期|时间)")
+
 
 @dataclass(frozen=True)
 class ColumnRef:
@@ -93,6 +95,9 @@ class TableLayout:
     data: pl.DataFrame
     title_lines: list[str] = field(default_factory=list)
     report_date_text: str | None = None
+    # Excel row and column letter of the cell that holds the 填报日期, for pointing a
+    # finding about it (report_date_stale) at the cell the coordinator must correct.
+    report_date_cell: tuple[int, str] | None = None
     extras: dict[str, ColumnRef] = field(default_factory=dict)
     extra_data: pl.DataFrame = field(default_factory=pl.DataFrame)
     end_row: int | None = None  # Excel row of the 合计 / notes row that ended the table
@@ -347,10 +352,14 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         [pl.col(f"c{ref.index}").alias(letter) for letter, ref in extras.items()] + ["excel_row"]
     )
 
-    title_lines = _line_texts(rows[: header.rows[0]])
+    title_rows = list(zip(excel_rows[: header.rows[0]], rows[: header.rows[0]], strict=True))
+    title_lines = _line_texts([r for _, r in title_rows])
     footer_lines: list[str] = []
+    footer_rows: list[tuple[int, tuple[str | None, ...]]] = []
     if end_row is not None:
-        footer = body.slice(n_table, HEADER_SCAN_ROWS).select(cols).rows()
+        footer_frame = body.slice(n_table, HEADER_SCAN_ROWS)
+        footer = footer_frame.select(cols).rows()
+        footer_rows = list(zip(footer_frame["excel_row"].to_list(), footer, strict=True))
         footer_lines = _line_texts(footer)
     report_date_text = find_report_date_text(title_lines + footer_lines)
 
@@ -362,6 +371,7 @@ def find_table(grid: SheetGrid) -> TableLayout | None:
         data=data,
         title_lines=title_lines,
         report_date_text=report_date_text,
+        report_date_cell=find_report_date_cell(title_rows + footer_rows, cols),
         extras=extras,
         extra_data=extra_data,
         end_row=end_row,
@@ -379,4 +389,22 @@ def find_report_date_text(lines: Iterable[str]) -> str | None:
         m = _REPORT_DATE.search(unicodedata.normalize("NFKC", line))
         if m:
             return _WHITESPACE.sub("", m.group(1))
+    return None
+
+
+def find_report_date_cell(
+    rows: Sequence[tuple[int, Sequence[str | None]]], cols: Sequence[str]
+) -> tuple[int, str] | None:
+    """(Excel row, column letter) of the cell holding the 填报日期 that
+    ``find_report_date_text`` reads from the same lines: the cell whose own text has the
+    date, else the one with the 填报日期 label (label and date in two cells)."""
+    for excel_row, cells in rows:
+        line = " ".join(_shown(v) for v in cells if v and v.strip())
+        if not _REPORT_DATE.search(unicodedata.normalize("NFKC", line)):
+            continue
+        texts = [(c, unicodedata.normalize("NFKC", v or "")) for c, v in zip(cols, cells, strict=True)]
+        own = [c for c, t in texts if _REPORT_DATE.search(t)]
+        label = [c for c, t in texts if _REPORT_LABEL.search(t)]
+        found = (own or label or [c for c, t in texts if t.strip()])[0]
+        return int(excel_row), column_letter(int(found[1:]))
     return None

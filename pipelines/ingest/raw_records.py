@@ -86,6 +86,7 @@ _SHEET_COLUMNS: dict[str, pl.DataType] = {
     "township_code": pl.String(),
     "period": pl.Date(),
     "report_date": pl.Date(),
+    "report_date_cell": pl.String(),
     "header_rows": pl.String(),
     "columns_json": pl.String(),
     "data_rows": pl.Int32(),
@@ -127,6 +128,11 @@ class LandingBatch:
             frames.clear()
 
 
+def _cell_name(cell: tuple[int, str] | None) -> str | None:
+    """(2, "A") -> "A2", as Excel names the cell."""
+    return f"{cell[1]}{cell[0]}" if cell else None
+
+
 def sheet_records(ef: ExtractedFile) -> list[dict[str, Any]]:
     records = []
     for sheet in ef.sheets:
@@ -141,6 +147,7 @@ def sheet_records(ef: ExtractedFile) -> list[dict[str, Any]]:
                 "township_code": sheet.township_code,
                 "period": sheet.period,
                 "report_date": sheet.report_date,
+                "report_date_cell": _cell_name(sheet.layout.report_date_cell),
                 "header_rows": ",".join(str(r) for r in sheet.layout.header_rows),
                 "columns_json": _columns_json(sheet),
                 "data_rows": sheet.layout.data.height,

@@ -31,7 +31,7 @@ from pipelines.ingest.normalize import (
     split_parties,
 )
 from pipelines.privacy import mask_field
-from pipelines.vocabulary.rules import ERROR, Issue
+from pipelines.vocabulary.rules import ERROR, REPORT_DATE_FIELD, Issue
 from pipelines.vocabulary.statutory import DATE_ORDER, MAX_GROUP_REPRESENTATIVES
 
 # Petition columns a dispute register may carry for a dispute that was also petitioned.
@@ -56,16 +56,32 @@ _normalize_phone = lru_cache(maxsize=_CACHE)(normalize_phone)
 _normalize_id = lru_cache(maxsize=_CACHE)(normalize_id)
 _parse_date = lru_cache(maxsize=_CACHE)(parse_date)
 
+
 @dataclass(frozen=True)
 class SheetContext:
-    """What a row inherits from its sheet and file: lineage and defaults."""
+    """What a row inherits from its sheet and file: lineage and defaults.
+
+    ``arrival_date`` bounds every row date (DESIGN.md s.7): the day, in Asia/Shanghai, the
+    file reached us (first seen by the inbox, or its modification time if earlier). The
+    typed 填报日期 does not: clerks fill the title before the last entries, so a row dated
+    after it but not after the arrival is real and the 填报日期 is stale (one warning per
+    sheet, ``report_date_stale``). Without an arrival (never, for a landed file) the
+    填报日期 bounds the rows, as before.
+    """
 
     file_id: str
     sheet_name: str
     template: str
     township_code: str | None
     period: date
-    receipt_date: date | None  # 填报日期, else the file's date: no row date may be later
+    report_date: date | None = None  # 填报日期 as typed in the title or footer
+    arrival_date: date | None = None
+    report_date_row: int | None = None  # Excel row of the 填报日期 line
+
+    @property
+    def latest_allowed(self) -> date | None:
+        """No row date may be later than this."""
+        return self.arrival_date or self.report_date
 
 
 @dataclass
@@ -74,6 +90,7 @@ class StagedSheet:
     parties: list[dict[str, Any]] = field(default_factory=list)
     quarantined: list[dict[str, Any]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    latest_date: date | None = None  # the sheet's latest usable row date
 
 
 def row_id(ctx: SheetContext, excel_row: int) -> str:
@@ -88,6 +105,7 @@ class _RowStager:
         self.cells = cells
         self.excel_row = int(cells["excel_row"])  # type: ignore[arg-type]
         self.issues: list[Issue] = []
+        self.latest: date | None = None  # latest date of the row not after the arrival
 
     def flag(self, field_name: str | None, rule: str, *, other: str | None = None) -> None:
         raw = self.cells.get(field_name) if field_name else None
@@ -109,12 +127,17 @@ class _RowStager:
         elif result.issue and result.issue != "missing":
             self.flag(field_name, "date_unparseable")
         value = result.value
-        receipt = self.ctx.receipt_date
-        if value is not None and receipt is not None and value > receipt:
+        if value is not None and self.after_arrival(value):
             self.flag(field_name, "key_date_impossible" if key else "date_after_receipt")
             if key:
                 return None
+        elif value is not None and (self.latest is None or value > self.latest):
+            self.latest = value
         return value
+
+    def after_arrival(self, value: date) -> bool:
+        bound = self.ctx.latest_allowed
+        return bound is not None and value > bound
 
     def mapped(self, field_name: str, mapper: Callable[[str | None], Any]) -> Any:
         result = mapper(self.cells.get(field_name))
@@ -179,7 +202,7 @@ def _dispute_petition(s: _RowStager) -> dict[str, Any]:
     The row is a petition event when any petition cell other than 是否延期 is filled and its
     信访日期 is a usable date. Unlike a petition row, a bad 信访日期 does not quarantine the
     row (the dispute itself is sound): unreadable -> date_unparseable, after the file's
-    receipt -> date_after_receipt, missing while other petition cells are filled ->
+    arrival -> date_after_receipt, missing while other petition cells are filled ->
     petition_date_missing; in each case the row counts as a dispute only.
     """
     empty = dict.fromkeys(DISPUTE_PETITION_FIELDS)
@@ -188,8 +211,7 @@ def _dispute_petition(s: _RowStager) -> dict[str, Any]:
     ):
         return empty
     day = s.date_of("petition_date")
-    receipt = s.ctx.receipt_date
-    if day is not None and receipt is not None and day > receipt:
+    if day is not None and s.after_arrival(day):
         day = None
     elif day is None and clean_text(s.cells.get("petition_date")) is None:
         s.flag("petition_date", "petition_date_missing")
@@ -283,6 +305,21 @@ def _duplicate_numbers(ctx: SheetContext, rows: list[dict[str, str | None]]) -> 
     return dupes
 
 
+def stale_report_date(ctx: SheetContext, latest: date | None) -> Issue | None:
+    """The one finding of a sheet whose typed 填报日期 is earlier than its latest row date
+    (rows not after the arrival only: a later one is that row's error). It points at the
+    填报日期 line (else the title row, Excel row 1); the rows themselves are used."""
+    if ctx.report_date is None or latest is None or latest <= ctx.report_date:
+        return None
+    return Issue(
+        ctx.report_date_row or 1,
+        REPORT_DATE_FIELD,
+        "report_date_stale",
+        ctx.report_date.isoformat(),
+        latest.isoformat(),
+    )
+
+
 def stage_sheet(
     ctx: SheetContext, rows: Iterable[dict[str, str | None]], headers: dict[str, str]
 ) -> StagedSheet:
@@ -300,6 +337,8 @@ def stage_sheet(
             stager.flag(number_field, "case_no_duplicate")
         parties = stager.parties(rid)
         out.issues.extend(stager.issues)
+        if stager.latest is not None and (out.latest_date is None or stager.latest > out.latest_date):
+            out.latest_date = stager.latest
         errors = [i for i in stager.issues if i.severity == ERROR]
         if errors:
             out.quarantined.append(
@@ -318,9 +357,13 @@ def stage_sheet(
             sheet_name=ctx.sheet_name,
             excel_row=stager.excel_row,
             period=ctx.period,
-            report_date=ctx.receipt_date,
+            report_date=ctx.report_date,
+            arrival_date=ctx.arrival_date,
             party_count=len(parties),
         )
         out.rows.append(record)
         out.parties.extend(parties)
+    stale = stale_report_date(ctx, out.latest_date)
+    if stale is not None:
+        out.issues.append(stale)
     return out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -16,15 +18,20 @@ from pipelines.ingest.rules_version import rules_version as _digest
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
 from pipelines.reference.load import REFERENCE_DIR
 from pipelines.vocabulary.fields import FIELDS
+from pipelines.vocabulary.rules import REPORT_DATE_FIELD, REPORT_DATE_HEADER
 from warehouse.db import execute_script, fetch_dicts, insert_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
+# Dates of arrival are the county's days (DESIGN.md s.7): Beijing time, no DST since 1991.
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 
 _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
     "disputes": {
         "found_date": pl.Date,
         "resolved_date": pl.Date,
         "period": pl.Date,
+        "report_date": pl.Date,
+        "arrival_date": pl.Date,
         "petition_date": pl.Date,
         "accepted_date": pl.Date,
         "concluded_date": pl.Date,
@@ -37,6 +44,8 @@ _STAGING_SCHEMAS: dict[str, dict[str, Any]] = {
         "concluded_date": pl.Date,
         "meeting_date": pl.Date,
         "period": pl.Date,
+        "report_date": pl.Date,
+        "arrival_date": pl.Date,
     },
 }
 
@@ -64,7 +73,8 @@ def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         con,
         """
         select s.file_id, s.sheet_name, s.template, s.township_code, s.period,
-               coalesce(s.report_date, cast(f.file_mtime as date)) as receipt_date,
+               s.report_date, s.report_date_cell,
+               least(f.first_seen_at, f.file_mtime) as arrived_at,
                s.columns_json, f.path
         from raw.sheets s join raw.files f using (file_id)
         left join staging.staged_sheets st using (file_id, sheet_name)
@@ -72,6 +82,21 @@ def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         order by s.file_id, s.sheet_name
         """,
     )
+
+
+def arrival_day(arrived_at: datetime | None) -> date | None:
+    """The day a file arrived, in Asia/Shanghai (the county's clock: a file saved at 23:30
+    Beijing time on the 2nd arrived on the 2nd, though it is 15:30 UTC). raw.files keeps
+    first_seen_at and file_mtime as naive UTC."""
+    if arrived_at is None:
+        return None
+    return arrived_at.replace(tzinfo=UTC).astimezone(COUNTY_TZ).date()
+
+
+def _cell_row(cell: str | None) -> int | None:
+    """"A2" -> 2: the Excel row of a cell name."""
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
 
 
 def _raw_rows(
@@ -102,12 +127,15 @@ def _issue_records(
 ) -> list[dict[str, Any]]:
     out = []
     seen: set[tuple[int, str | None, str]] = set()
+    # The 填报日期 line is not a column of the table, but a finding on it points at its cell.
+    letter = "".join(ch for ch in sheet["report_date_cell"] or "" if ch.isalpha()) or None
+    places = {REPORT_DATE_FIELD: {"header": REPORT_DATE_HEADER, "letter": letter}, **columns}
     for issue in staged.issues:
         key = (issue.excel_row, issue.field, issue.rule)
         if key in seen:
             continue
         seen.add(key)
-        column = columns.get(issue.field or "", {})
+        column = places.get(issue.field or "", {})
         header = column.get("header")
         out.append(
             {
@@ -171,7 +199,9 @@ def _stage_one(sheet: dict[str, Any], rows: list[dict], batch: _Batch, version: 
         template=sheet["template"],
         township_code=sheet["township_code"],
         period=sheet["period"],
-        receipt_date=sheet["receipt_date"],
+        report_date=sheet["report_date"],
+        arrival_date=arrival_day(sheet["arrived_at"]),
+        report_date_row=_cell_row(sheet["report_date_cell"]),
     )
     staged = stage_sheet(ctx, rows, headers)
     issues = _issue_records(staged, sheet, columns)

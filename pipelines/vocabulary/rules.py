@@ -12,7 +12,13 @@ from dataclasses import dataclass
 ERROR = "error"
 WARNING = "warning"
 
-# rule -> (severity, message template). {row}, {header}, {value} are filled in.
+# The field of a finding about the sheet's 填报日期 line rather than a column of the table
+# (report_date_stale); its header as shown is REPORT_DATE_HEADER.
+REPORT_DATE_FIELD = "report_date"
+REPORT_DATE_HEADER = "填报日期"
+
+# rule -> (severity, message template). {row}, {header}, {value} are filled in; {other} is
+# the other field of a date-order finding in 「」, {other_value} the same text bare.
 RULES: dict[str, tuple[str, str]] = {
     "township_missing": (ERROR, "第{row}行无法确定所属乡镇：请在「{header}」填写本县乡镇名称。"),
     "key_date_missing": (ERROR, "第{row}行「{header}」为空：该日期为必填项，请补填。"),
@@ -22,7 +28,7 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "key_date_impossible": (
         ERROR,
-        "第{row}行「{header}」「{value}」不是真实存在的日期或晚于报送日期，请核对。",
+        "第{row}行「{header}」「{value}」不是真实存在的日期或晚于本表报送（收到）日期，请核对。",
     ),
     "date_order": (
         ERROR,
@@ -49,7 +55,15 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "value_unknown": (WARNING, "第{row}行「{header}」「{value}」无法识别，请按下拉选项填写。"),
     "date_unparseable": (WARNING, "第{row}行「{header}」「{value}」不是有效日期，请核对。"),
-    "date_after_receipt": (WARNING, "第{row}行「{header}」「{value}」晚于报送日期，请核对。"),
+    "date_after_receipt": (
+        WARNING,
+        "第{row}行「{header}」「{value}」晚于本表报送（收到）日期，请核对。",
+    ),
+    # One per sheet, on the 填报日期 line: the rows are used (DESIGN.md s.7).
+    "report_date_stale": (
+        WARNING,
+        "第{row}行填报日期{value}早于表中最晚日期{other_value}，请更新填报日期。",
+    ),
     "petition_date_missing": (
         WARNING,
         "第{row}行已填写信访情况，但「{header}」为空：本行暂不计入信访批次，请补填信访日期。",
@@ -82,7 +96,9 @@ class Issue:
     field: str | None
     rule: str
     value: str | None = None  # already masked where personal
-    other: str | None = None  # the other field in a date-order finding, as shown
+    # the other field in a date-order finding, as shown; the latest row date of a
+    # report_date_stale finding
+    other: str | None = None
 
     @property
     def severity(self) -> str:
@@ -95,4 +111,5 @@ class Issue:
             header=header or self.field or "",
             value=self.value if self.value is not None else "",
             other=f"「{self.other}」" if self.other else "关键日期",
+            other_value=self.other or "",
         )

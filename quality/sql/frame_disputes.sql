@@ -3,7 +3,7 @@
 select d.row_id, d.file_id, d.sheet_name, d.excel_row, d.township_code,
        cast(d.found_date as timestamp) as found_date,
        cast(d.resolved_date as timestamp) as resolved_date,
-       cast(d.report_date as timestamp) as report_date,
+       cast(d.arrival_date as timestamp) as arrival_date,
        d.case_no, d.category, d.category_raw, d.people_count, d.status, d.risk_level,
        -- petition columns (null unless the dispute was also petitioned)
        cast(d.petition_date as timestamp) as petition_date,

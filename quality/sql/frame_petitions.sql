@@ -4,7 +4,7 @@ select t.row_id, t.file_id, t.sheet_name, t.excel_row, t.township_code,
        cast(t.accepted_date as timestamp) as accepted_date,
        cast(t.concluded_date as timestamp) as concluded_date,
        cast(t.meeting_date as timestamp) as meeting_date,
-       cast(t.report_date as timestamp) as report_date,
+       cast(t.arrival_date as timestamp) as arrival_date,
        t.petition_no, t.form, t.level, t.category, t.category_raw, t.people_count,
        p.name as party_name
 from staging.petitions t

@@ -31,6 +31,7 @@ create table if not exists raw.sheets (
     township_code  varchar,
     period         date,
     report_date    date,
+    report_date_cell varchar,             -- where the 填报日期 is typed, e.g. "A2" (null: none)
     header_rows    varchar,               -- Excel rows of the header, e.g. "3,4"
     columns_json   varchar,               -- field -> {index, letter, header} as shown
     data_rows      integer not null default 0,

@@ -6,6 +6,8 @@ create table if not exists staging.disputes (
     row_id varchar primary key,           -- file_id:sheet:excel_row
     file_id varchar not null, sheet_name varchar not null, excel_row integer not null,
     township_code varchar not null, period date not null, report_date date,
+    -- the file's arrival day (Asia/Shanghai): no row date may be later (DESIGN.md s.7)
+    arrival_date date,
     case_no varchar, village varchar, category varchar, category_raw varchar,
     people_count integer not null, summary varchar, found_date date not null,
     responsible_unit varchar, leader varchar, measures varchar,
@@ -22,6 +24,8 @@ create table if not exists staging.petitions (
     row_id varchar primary key,
     file_id varchar not null, sheet_name varchar not null, excel_row integer not null,
     township_code varchar not null, period date not null, report_date date,
+    -- the file's arrival day (Asia/Shanghai): no row date may be later (DESIGN.md s.7)
+    arrival_date date,
     petition_no varchar, petition_date date not null, form varchar,
     people_count integer not null, village varchar, content varchar,
     category varchar, category_raw varchar, level varchar,
