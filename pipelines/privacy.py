@@ -147,6 +147,8 @@ FIELD_KINDS: dict[str, FieldKind] = {
     "remarks": "free_text",
 }
 PERSON_KINDS: frozenset[FieldKind] = frozenset({"name", "id_number", "phone", "official"})
+
+
 def shown_text(value: str) -> str:
     """A cell's text as the coordinator typed it: a date cell without its midnight time
     ("2025-03-05 00:00:00" -> "2025-03-05"); anything else unchanged."""

@@ -46,7 +46,11 @@ def build_suite(name: str, checks: list[Check]) -> Any:
     suite = gx.ExpectationSuite(name=f"staging_{name}")
     for check in checks:
         cls = getattr(gxe, check.expectation)
-        suite.add_expectation(cls(**check.kwargs, meta={"rule": check.rule, "check": check.name, "field": check.field}))
+        suite.add_expectation(
+            cls(
+                **check.kwargs, meta={"rule": check.rule, "check": check.name, "field": check.field}
+            )
+        )
     return suite
 
 

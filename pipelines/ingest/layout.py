@@ -402,7 +402,9 @@ def find_report_date_cell(
         line = " ".join(_shown(v) for v in cells if v and v.strip())
         if not _REPORT_DATE.search(unicodedata.normalize("NFKC", line)):
             continue
-        texts = [(c, unicodedata.normalize("NFKC", v or "")) for c, v in zip(cols, cells, strict=True)]
+        texts = [
+            (c, unicodedata.normalize("NFKC", v or "")) for c, v in zip(cols, cells, strict=True)
+        ]
         own = [c for c, t in texts if _REPORT_DATE.search(t)]
         label = [c for c, t in texts if _REPORT_LABEL.search(t)]
         found = (own or label or [c for c, t in texts if t.strip()])[0]

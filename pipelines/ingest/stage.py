@@ -337,8 +337,8 @@ def stage_sheet(
             stager.flag(number_field, "case_no_duplicate")
         parties = stager.parties(rid)
         out.issues.extend(stager.issues)
-        if stager.latest is not None and (out.latest_date is None or stager.latest > out.latest_date):
-            out.latest_date = stager.latest
+        if stager.latest is not None:
+            out.latest_date = max(stager.latest, out.latest_date or stager.latest)
         errors = [i for i in stager.issues if i.severity == ERROR]
         if errors:
             out.quarantined.append(

@@ -94,7 +94,7 @@ def arrival_day(arrived_at: datetime | None) -> date | None:
 
 
 def _cell_row(cell: str | None) -> int | None:
-    """"A2" -> 2: the Excel row of a cell name."""
+    """ "A2" -> 2: the Excel row of a cell name."""
     digits = "".join(ch for ch in cell or "" if ch.isdigit())
     return int(digits) if digits else None
 

@@ -14,6 +14,8 @@ sees "2025-03-30 00:00:00"; what the coordinator reads back must be 2025-03-30.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +27,7 @@ from openpyxl import load_workbook
 from pipelines.alerts.config import load_alert_config
 from pipelines.alerts.run import compose
 from pipelines.runner import run_nightly
+from tests.conftest import Published
 from tests.handmade import DISPUTE_HEADER, PETITION_HEADER, id18, write_register
 
 pytestmark = pytest.mark.integration
@@ -68,9 +71,12 @@ ROWS = [
 
 
 def _run(home: Path, inbox: Path) -> duckdb.DuckDBPyConnection:
+    """Run the nightly job; every finding of the run must sit on its sheet's column."""
     outcome = run_nightly(home=home, inbox=inbox, as_of=AS_OF)
     assert outcome.success, outcome.failure
-    return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    assert misattributed(con) == []
+    return con
 
 
 def _issues(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -257,3 +263,55 @@ def test_findings_name_the_checked_column_and_its_value_as_typed(
         ),
     ]
     assert con.execute("select excel_row from staging.disputes").fetchall() == [(5,)]
+
+
+# Rules whose message quotes the cell's value (written out from RULES' templates): their
+# findings must carry a non-empty value. The others are about an empty cell or the row.
+VALUE_RULES = {
+    "key_date_unparseable",
+    "key_date_impossible",
+    "date_order",
+    "id_checksum",
+    "id_lost_precision",
+    "id_malformed",
+    "phone_invalid",
+    "category_unknown",
+    "value_unknown",
+    "date_unparseable",
+    "date_after_receipt",
+    "people_count_invalid",
+    "group_over_5_reps",
+    "case_no_duplicate",
+    "report_date_stale",
+}
+
+
+def misattributed(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Findings whose header is not a column of their sheet (the 填报日期 line aside), or
+    whose value is empty where the rule is about a value; with the rule and field."""
+    bad = []
+    for rule, fld, header, letter, value, columns in con.execute(
+        "select i.rule, i.field, i.column_header, i.column_letter, i.value_masked,"
+        " s.columns_json from quality.row_issues i join raw.sheets s using (file_id, sheet_name)"
+    ).fetchall():
+        shown = {(c["header"], c["letter"]) for c in json.loads(columns).values()}
+        if rule == "report_date_stale":
+            on_column = header == "填报日期" and fld == "report_date"
+        else:
+            on_column = (header, letter) in shown and json.loads(columns)[fld]["header"] == header
+        if not on_column or (rule in VALUE_RULES and not value):
+            bad.append((rule, fld, header, value))
+    return bad
+
+
+def test_every_finding_of_the_sample_world_is_on_its_column(published: Published) -> None:
+    with duckdb.connect(str(published.home / "warehouse.duckdb"), read_only=True) as con:
+        total = con.execute("select count(*) from quality.row_issues").fetchone()
+        assert total is not None and total[0] > 20  # the world has its mess
+        assert Counter(misattributed(con)) == Counter()
+        # No date value or message shows the reader's midnight time.
+        shown = con.execute(
+            "select count(*) from quality.row_issues"
+            " where message_zh like '%00:00:00%' or value_masked like '%00:00:00%'"
+        ).fetchone()
+        assert shown == (0,)

@@ -60,7 +60,7 @@ def test_suite_finds_unknown_township_old_date_and_repeated_number() -> None:
             "excel_row": [5, 6, 7],
             "township_code": ["350825100", "999999999", "350825100"],
             "found_date": [datetime(2024, 3, 1), datetime(1999, 3, 1), datetime(2024, 3, 2)],
-            "report_date": [datetime(2024, 4, 1)] * 3,
+            "arrival_date": [datetime(2024, 4, 1)] * 3,
             "case_no": ["A1", "A2", "A1"],
             "people_count": [1, 2, 1],
             "party_name": ["张三", "李四", "王五"],

@@ -13,7 +13,7 @@ CTX = SheetContext(
     template="dispute",
     township_code="350825100",
     period=date(2025, 3, 1),
-    receipt_date=date(2025, 4, 3),
+    arrival_date=date(2025, 4, 3),
 )
 HEADERS = {"accepted_date": "受理日期", "petition_date": "信访日期"}
 
