@@ -56,7 +56,6 @@ _normalize_phone = lru_cache(maxsize=_CACHE)(normalize_phone)
 _normalize_id = lru_cache(maxsize=_CACHE)(normalize_id)
 _parse_date = lru_cache(maxsize=_CACHE)(parse_date)
 
-
 @dataclass(frozen=True)
 class SheetContext:
     """What a row inherits from its sheet and file: lineage and defaults."""

@@ -8,20 +8,13 @@ TOWNSHIP_MONTHLY = dg.AssetKey(["marts", "township_monthly"])
 COUNTY_SUMMARY = dg.AssetKey(["marts", "county_summary"])
 
 ADDITIVE = (
-    "new_cases",
-    "resolved_cases",
-    "petition_batches",
-    "petition_persons",
-    "group_petitions",
-    "escalated_petitions",
+    "new_cases", "resolved_cases", "petition_batches", "petition_persons",
+    "group_petitions", "escalated_petitions",
 )
 RATES = {
     TOWNSHIP_MONTHLY: (
-        "resolution_rate",
-        "timely_acceptance_rate",
-        "on_time_conclusion_rate",
-        "one_time_resolution_rate",
-        "first_visit_meeting_rate",
+        "resolution_rate", "timely_acceptance_rate", "on_time_conclusion_rate",
+        "one_time_resolution_rate", "first_visit_meeting_rate",
     ),
 }
 RATES[COUNTY_SUMMARY] = RATES[TOWNSHIP_MONTHLY]
