@@ -13,6 +13,8 @@ _COUNTS = {
     "files loaded (载入文件)": "select count(*) from raw.files where status = 'loaded'",
     "files superseded (已被替换)": "select count(*) from raw.files where status = 'superseded'",
     "files rejected (拒收文件)": "select count(*) from raw.files where status = 'rejected'",
+    "files duplicate (重复报送)": "select count(*) from raw.files where status = 'duplicate'",
+    "files skipped (跳过)": "select count(*) from raw.files where status = 'skipped'",
     "dispute rows staged (纠纷行)": "select count(*) from staging.disputes",
     "petition rows staged (信访行)": "select count(*) from staging.petitions",
     "rows quarantined (隔离行)": "select count(*) from quality.quarantined_rows",
@@ -35,12 +37,18 @@ def print_run_summary(console: Console, outcome: RunOutcome) -> None:
         console.print(f"[red]{outcome.failure}[/red]")
     this_run = dict(outcome.metadata.get("raw/registers", {}))
     rejected = str(this_run.pop("rejected_this_run", "") or "")
+    duplicates = str(this_run.pop("duplicates_this_run", "") or "")
+    skipped = str(this_run.pop("skipped_this_run", "") or "")
     if this_run:
         console.print(
             "This run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
         )
     for line in rejected.splitlines():
         console.print(f"  [yellow]rejected[/yellow] {line}", soft_wrap=True)
+    for line in duplicates.splitlines():
+        console.print(f"  [cyan]duplicate[/cyan] {line}", soft_wrap=True)
+    for line in skipped.splitlines():
+        console.print(f"  skipped {line}", soft_wrap=True)
     p = paths(outcome.home)
     if not p.warehouse_db.exists():
         return

@@ -39,7 +39,7 @@ PUBLISHED_MARTS = (
     "overdue_petitions",
     "county_summary",
 )
-QUALITY_TABLES = ("files", "row_issues")
+QUALITY_TABLES = ("files", "row_issues", "unmapped_categories")
 _TZ = ZoneInfo("Asia/Shanghai")
 
 

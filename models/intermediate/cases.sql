@@ -1,6 +1,6 @@
 -- One row per dispute case (矛盾纠纷事项), deduplicated across monthly registers.
 -- Key: (township_code, case_no) where the register gives 编号, else (township_code, the first
--- party's person_key, category, found_date). Each register row is a snapshot of the case as
+-- party's person_key, category_key, found_date). Each register row is a snapshot of the case as
 -- of its sheet's period: the latest period wins for status, resolved_date and the other
 -- attributes; found_date is the earliest seen. effective_resolved_date is the resolved_date,
 -- or, when the winning snapshot says resolved without a date, the last day of its period.
@@ -27,7 +27,7 @@ keyed as (
             else md5(concat_ws(
                 '|', 'party', disputes.township_code,
                 coalesce(key_parties.snapshot_party, 'row:' || disputes.row_id),
-                coalesce(disputes.category, ''), cast(disputes.found_date as varchar)
+                coalesce(disputes.category_key, ''), cast(disputes.found_date as varchar)
             ))
         end as case_id
     from disputes

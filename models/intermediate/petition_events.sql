@@ -18,14 +18,17 @@
 -- * Registers of a period after as_of are left out: as of that date they had not been sent,
 --   so a re-run for a past as_of sees the warehouse as it stood then.
 -- matter_id: the linked case (township_code + case number) where known, else
--- (person_key, category).
+-- (person_key, category_key): category_key is the directory's category when the written
+-- word maps, else the written word as cleaned, so two different unknown words of one
+-- person are two matters though both count under 其他 (category).
 with
 
 petition_rows as (
     select
         row_id, 'petition' as source, township_code, period, excel_row, petition_no,
         petition_date, form, people_count, category, level, accepted_date, concluded_date,
-        is_extended, linked_case_no, meeting_date, null::varchar as dispute_case_no
+        is_extended, linked_case_no, meeting_date, null::varchar as dispute_case_no,
+        category_key
     from staging.petitions
     where period <= $as_of
 ),
@@ -35,7 +38,7 @@ dispute_rows as (
         row_id, 'dispute' as source, township_code, period, excel_row, petition_no,
         petition_date, form, people_count, category, level, accepted_date, concluded_date,
         coalesce(is_extended, false) as is_extended, case_no as linked_case_no,
-        meeting_date, case_no as dispute_case_no
+        meeting_date, case_no as dispute_case_no, category_key
     from staging.disputes
     where petition_date is not null and period <= $as_of
 ),
@@ -94,6 +97,7 @@ final as (
         form,
         people_count,
         category,
+        category_key,
         level,
         accepted_date,
         concluded_date,
@@ -107,7 +111,7 @@ final as (
                 ))
             else md5(concat_ws(
                 '|', 'person', coalesce(person_key, 'event:' || event_id),
-                coalesce(category, '')
+                coalesce(category_key, '')
             ))
         end as matter_id,
         people_count >= 5 as is_group,

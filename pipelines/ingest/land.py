@@ -15,6 +15,14 @@ from typing import Any
 
 import duckdb
 
+from pipelines.ingest.arrivals import (
+    Arrival,
+    duplicate_id,
+    duplicate_record,
+    skip_kind,
+    skipped_id,
+    skipped_record,
+)
 from pipelines.ingest.context import resolve_township
 from pipelines.ingest.extract import ExtractedFile, iter_extract
 from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
@@ -28,15 +36,21 @@ class IngestSummary:
     files_seen: int = 0
     files_new: int = 0
     files_rejected: int = 0
+    files_duplicate: int = 0
+    files_skipped: int = 0
     sheets_loaded: int = 0
     rows_landed: int = 0
     # (path, reason kind, reason in English): what the data team reads in the run log.
     rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    # (path, path of the file it copies) and (path, kind): new this run, not rejections.
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
         return (
             f"{self.files_seen} files in inbox, {self.files_new} new, "
-            f"{self.files_rejected} rejected, {self.sheets_loaded} sheets and "
+            f"{self.files_rejected} rejected, {self.files_duplicate} duplicate, "
+            f"{self.files_skipped} skipped, {self.sheets_loaded} sheets and "
             f"{self.rows_landed} rows landed"
         )
 
@@ -45,9 +59,15 @@ class IngestSummary:
             "rejected_this_run": "\n".join(
                 f"{path}: {kind}: {reason}" for path, kind, reason in self.rejected
             ),
+            "duplicates_this_run": "\n".join(
+                f"{path}: duplicate of {first}" for path, first in self.duplicates
+            ),
+            "skipped_this_run": "\n".join(f"{path}: {kind}" for path, kind in self.skipped),
             "files_seen": self.files_seen,
             "files_new": self.files_new,
             "files_rejected": self.files_rejected,
+            "files_duplicate": self.files_duplicate,
+            "files_skipped": self.files_skipped,
             "sheets_loaded": self.sheets_loaded,
             "rows_landed": self.rows_landed,
         }
@@ -61,12 +81,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def scan_inbox(inbox: Path) -> list[Path]:
-    """Every candidate file, in a stable order; Office lock files (~$x.xlsx) and hidden
-    files are not submissions."""
+def scan_arrivals(inbox: Path) -> list[Path]:
+    """Every file under ``inbox``, in a stable order: submissions and the rest alike, since
+    every arrival gets a raw.files row (pipelines/ingest/arrivals.py)."""
     if not inbox.is_dir():
         return []
-    return sorted(p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+    return sorted(p for p in inbox.rglob("*") if p.is_file())
+
+
+def scan_inbox(inbox: Path) -> list[Path]:
+    """Every candidate submission, in a stable order; Office lock files (~$x.xlsx) and
+    hidden files are not submissions (they are recorded as skipped, not read)."""
+    return [p for p in scan_arrivals(inbox) if skip_kind(p) is None]
 
 
 def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
@@ -151,6 +177,52 @@ def resolve_supersession(con: duckdb.DuckDBPyConnection) -> None:
     execute_script(con, SQL_DIR / "supersede.sql")
 
 
+def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str]]:
+    """(sha256 -> path of every file read, the ids of every recorded arrival)."""
+    read = {
+        file_id: path
+        for file_id, path in con.execute(
+            "select file_id, path from raw.files where status not in ('duplicate', 'skipped')"
+        ).fetchall()
+    }
+    return read, {row[0] for row in con.execute("select file_id from raw.files").fetchall()}
+
+
+def _sort_arrivals(
+    inbox: Path, read: dict[str, str], ids: set[str], summary: IngestSummary, now: datetime
+) -> tuple[dict[str, Path], list[dict[str, Any]]]:
+    """(new content to read, sha -> path; registry rows of new duplicate and skipped
+    arrivals). A path recorded before adds nothing, so the same inbox changes nothing."""
+    records: list[dict[str, Any]] = []
+    by_sha: dict[str, list[Arrival]] = {}
+    for path in scan_arrivals(inbox):
+        summary.files_seen += 1
+        arrival = Arrival.of(path, inbox)
+        kind = skip_kind(path)
+        if kind is not None:
+            if skipped_id(arrival.rel_path) not in ids:
+                records.append(skipped_record(arrival, kind, now))
+                summary.skipped.append((arrival.rel_path, kind))
+            continue
+        by_sha.setdefault(file_sha256(path), []).append(arrival)
+    todo: dict[str, Path] = {}
+    for sha, arrivals in by_sha.items():
+        arrivals.sort(key=lambda a: a.order)
+        if sha in read:
+            first_path = read[sha]
+        else:
+            todo[sha] = arrivals[0].path
+            first_path = arrivals[0].rel_path
+        for arrival in arrivals:
+            if arrival.rel_path == first_path or duplicate_id(sha, arrival.rel_path) in ids:
+                continue
+            records.append(duplicate_record(arrival, sha, first_path, now))
+            summary.duplicates.append((arrival.rel_path, first_path))
+    summary.files_duplicate = len(summary.duplicates)
+    summary.files_skipped = len(summary.skipped)
+    return todo, records
+
+
 def ingest_inbox(
     con: duckdb.DuckDBPyConnection,
     inbox: Path,
@@ -162,13 +234,8 @@ def ingest_inbox(
     """Register and land every new file in ``inbox``; re-running changes nothing."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     summary = IngestSummary()
-    known = {row[0] for row in con.execute("select file_id from raw.files").fetchall()}
-    todo: dict[str, Path] = {}
-    for path in scan_inbox(inbox):
-        summary.files_seen += 1
-        sha = file_sha256(path)
-        if sha not in known and sha not in todo:
-            todo[sha] = path
+    read, ids = _known_files(con)
+    todo, arrival_records = _sort_arrivals(inbox, read, ids, summary, now)
     summary.files_new = len(todo)
     new_bytes = sum(p.stat().st_size for p in todo.values())
     batch = LandingBatch()
@@ -183,6 +250,8 @@ def ingest_inbox(
             summary.rejected.append((rel, error.kind, error.reason_en))
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
+    batch.files.extend(arrival_records)
     batch.flush(con)
     resolve_supersession(con)
+    execute_script(con, SQL_DIR / "duplicates.sql")
     return summary

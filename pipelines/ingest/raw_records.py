@@ -76,6 +76,7 @@ _FILE_COLUMNS: dict[str, pl.DataType] = {
     "report_date": pl.Date(),
     "data_rows": pl.Int32(),
     "quarantine_path": pl.String(),
+    "duplicate_of": pl.String(),
 }
 _SHEET_COLUMNS: dict[str, pl.DataType] = {
     "file_id": pl.String(),

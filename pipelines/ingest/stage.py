@@ -17,6 +17,7 @@ from typing import Any
 
 from pipelines.ingest.context import resolve_township
 from pipelines.ingest.normalize import (
+    category_key,
     clean_text,
     map_category,
     map_extended,
@@ -247,6 +248,7 @@ def _dispute_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str, 
         "village": clean_text(s.cells.get("village")),
         "category": category,
         "category_raw": clean_text(s.cells.get("category")),
+        "category_key": category_key(s.cells.get("category")),
         "people_count": s.count(),
         "summary": clean_text(s.cells.get("summary")),
         "found_date": found,
@@ -280,6 +282,7 @@ def _petition_row(s: _RowStager, rid: str, headers: dict[str, str]) -> dict[str,
         "content": clean_text(s.cells.get("content")),
         "category": s.mapped("category", map_category),
         "category_raw": clean_text(s.cells.get("category")),
+        "category_key": category_key(s.cells.get("category")),
         "level": s.mapped("level", map_level),
         "is_extended": bool(s.mapped("is_extended", map_extended)),
         "linked_case_no": clean_text(s.cells.get("linked_case_no")),

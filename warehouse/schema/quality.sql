@@ -26,3 +26,17 @@ create table if not exists quality.quarantined_rows (
     reasons_zh varchar not null,
     cells_json varchar not null           -- field -> original text
 );
+
+-- The category words the directory (pipelines/reference/vocab.yaml) did not map, for the
+-- data team: one row per word as written (cleaned), rebuilt after staging from the
+-- category_unknown findings of current files (quality/unmapped.py). Not PII: published.
+create table if not exists quality.unmapped_categories (
+    category_written varchar not null,    -- the word as written, cleaned (NFKC, spaces)
+    row_count integer not null,           -- register rows (staged or quarantined) with it
+    file_count integer not null,
+    file_names varchar not null,          -- the files it came from, sorted, joined by "、"
+    township_codes varchar,               -- townships of those rows, sorted, comma-joined
+    templates varchar not null,           -- dispute | petition | dispute,petition
+    first_period date,                    -- earliest register month with the word
+    last_period date                      -- latest register month with the word
+);

@@ -3,14 +3,18 @@
 create schema if not exists raw;
 
 create table if not exists raw.files (
-    file_id        varchar primary key,   -- sha256 of the file's bytes
+    -- sha256 of the file's bytes; for an arrival that is not read (pipelines/ingest/arrivals.py)
+    -- "<sha256>:copy:<path digest>" (duplicate) or "skipped:<path digest>"
+    file_id        varchar primary key,
     path           varchar not null,      -- as found in the inbox (relative to it)
     file_name      varchar not null,
     size_bytes     bigint not null,
     file_mtime     timestamp,
     first_seen_at  timestamp not null,
-    status         varchar not null,      -- loaded | rejected | superseded
-    reason_kind    varchar,               -- not_spreadsheet | truncated | encrypted | empty | unknown_template | no_township | no_period
+    status         varchar not null,      -- loaded | rejected | superseded | duplicate | skipped
+    -- not_spreadsheet | truncated | encrypted | empty | unknown_template | no_township |
+    -- no_period (rejected); duplicate; lock_file | hidden_file (skipped)
+    reason_kind    varchar,
     reason_zh      varchar,
     reason_en      varchar,
     township_code  varchar,
@@ -19,7 +23,10 @@ create table if not exists raw.files (
     report_date    date,
     superseded_by  varchar,
     data_rows      integer not null default 0,
-    quarantine_path varchar
+    quarantine_path varchar,
+    -- status duplicate: file_id of the first file with the same bytes (added after the first
+    -- release: warehouse.db.ensure_schema adds it to an older warehouse)
+    duplicate_of   varchar
 );
 
 create table if not exists raw.sheets (

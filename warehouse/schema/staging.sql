@@ -13,6 +13,11 @@ create table if not exists staging.disputes (
     responsible_unit varchar, leader varchar, measures varchar,
     status varchar, resolved_date date, risk_level varchar, remarks varchar,
     party_count integer not null,
+    -- category_key: the directory's category when the written word maps, else the written
+    -- word as cleaned (pipelines.ingest.normalize.vocab.category_key); what case and matter
+    -- identity use, so two unknown words are two matters while both count as 其他. Added
+    -- after the first release (ensure_schema adds it; a rules change restages the rows).
+    category_key varchar,
     -- The row's petition columns (a dispute that was also petitioned): all null unless the
     -- row is a petition event too (petition_date given). Added after the first release;
     -- warehouse.db.ensure_schema adds them to an older warehouse.
@@ -31,7 +36,8 @@ create table if not exists staging.petitions (
     category varchar, category_raw varchar, level varchar,
     accepted_date date, concluded_date date, is_extended boolean not null,
     linked_case_no varchar, meeting_date date, remarks varchar,
-    party_count integer not null
+    party_count integer not null,
+    category_key varchar                  -- as in staging.disputes (added later)
 );
 
 -- Parties (当事人 / 信访人) of staged rows, in the order the cell lists them. Raw PII:

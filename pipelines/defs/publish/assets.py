@@ -11,7 +11,8 @@ ANALYTICS_SNAPSHOT = dg.AssetKey(["publish", "analytics_snapshot"])
 @dg.asset(
     key=ANALYTICS_SNAPSHOT,
     deps=[dg.AssetKey(["marts", m]) for m in PUBLISHED_MARTS]
-    + [dg.AssetKey(["staging", "disputes"]), dg.AssetKey(["staging", "petitions"])],
+    + [dg.AssetKey(["staging", "disputes"]), dg.AssetKey(["staging", "petitions"])]
+    + [dg.AssetKey(["quality", "unmapped_categories"])],
     group_name="publish",
     kinds={"duckdb"},
 )
@@ -21,10 +22,10 @@ def analytics_snapshot(
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
     """DISPUTES_HOME/analytics.duckdb: schemas ``marts`` (the five marts) and ``quality``
-    (files, row issues with masked values, snapshot info), no raw name, ID or phone, every
-    table and column commented from warehouse/dictionary.yaml. Built in a temporary file,
-    scanned by the PII guard, then swapped in with os.replace; a failure keeps the previous
-    snapshot. Grain: one file per successful run."""
+    (files, row issues with masked values, unmapped category words, snapshot info), no raw
+    name, ID or phone, every table and column commented from warehouse/dictionary.yaml.
+    Built in a temporary file, scanned by the PII guard, then swapped in with os.replace; a
+    failure keeps the previous snapshot. Grain: one file per successful run."""
     with warehouse.connect() as con:
         result = publish_snapshot(
             con,

@@ -1,4 +1,5 @@
-"""Quality-layer assets: petition deadline states and the coordinators' feedback workbooks."""
+"""Quality-layer assets: petition deadline states, the coordinators' feedback workbooks and
+the data team's list of unmapped category words."""
 
 import dagster as dg
 
@@ -7,6 +8,7 @@ from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.defs.staging.assets import STAGING_DISPUTES, STAGING_PETITIONS
 from quality.deadlines import refresh_petition_deadlines
 from quality.feedback.write import write_feedback
+from quality.unmapped import refresh_unmapped_categories
 from quality.validate import ensure_quality_schema
 from warehouse.db import scalar
 
@@ -62,3 +64,23 @@ def feedback_workbooks(
         total = scalar(con, "select count(*) from quality.feedback_files")
     context.log.info(f"feedback workbooks: {summary.metadata()}")
     return dg.MaterializeResult(metadata={"dagster/row_count": int(total), **summary.metadata()})
+
+
+UNMAPPED_CATEGORIES = dg.AssetKey(["quality", "unmapped_categories"])
+
+
+@dg.asset(
+    key=UNMAPPED_CATEGORIES,
+    group_name="quality",
+    kinds={"duckdb"},
+    deps=[STAGING_DISPUTES, STAGING_PETITIONS],
+    pool=WAREHOUSE_POOL,
+)
+def unmapped_categories(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Category words the directory (pipelines/reference/vocab.yaml) did not map, for the
+    data team to add as a synonym or a category: one row per word as written (cleaned),
+    with its rows, files, townships and months. Those rows count under 其他 meanwhile.
+    Grain: one row per unmapped word, over the current (not superseded) files."""
+    with warehouse.connect() as con:
+        rows = refresh_unmapped_categories(con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})

@@ -20,7 +20,10 @@ def raw_registers(
     every data row landed as text in ``raw.dispute_rows`` / ``raw.petition_rows`` with its
     lineage (file, sheet, Excel row). Incremental: a file already registered is not read
     again; a newer file for the same township, template and period supersedes the older.
-    Unreadable files are recorded with a Chinese reason and copied to quarantine/.
+    Unreadable files are recorded with a Chinese reason and copied to quarantine/. A
+    byte-identical copy under another name gets its own row (status duplicate,
+    duplicate_of the first) and no rows; an Excel lock file (~$...) or hidden file is
+    recorded as skipped.
     """
     inbox = run_settings.inbox_dir(warehouse)
     with warehouse.connect() as con:
@@ -33,4 +36,6 @@ def raw_registers(
     context.log.info(summary.describe())
     for path, kind, reason in summary.rejected:
         context.log.warning(f"rejected {path}: {kind}: {reason}")
+    for path, first in summary.duplicates:
+        context.log.info(f"duplicate {path}: same bytes as {first}, not loaded again")
     return dg.MaterializeResult(metadata=summary.metadata())

@@ -15,6 +15,7 @@ from pipelines.ingest.normalize.phones import PhoneValue, normalize_phone
 from pipelines.ingest.normalize.text import clean_text, compact
 from pipelines.ingest.normalize.vocab import (
     Mapped,
+    category_key,
     map_category,
     map_extended,
     map_form,
@@ -31,6 +32,7 @@ __all__ = [
     "PartyCells",
     "PartyList",
     "PhoneValue",
+    "category_key",
     "clean_text",
     "compact",
     "map_category",

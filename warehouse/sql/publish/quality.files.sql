@@ -16,6 +16,7 @@ select
     template,
     report_date,
     superseded_by,
+    duplicate_of,
     data_rows
 from raw.files
 order by first_seen_at, path
