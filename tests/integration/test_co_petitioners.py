@@ -12,6 +12,7 @@ April 2025 (莲峰镇2025年4月信访事项登记台账.xlsx), each co-petition
   XF-401 04-08 走访 李四, 1 person, 邻里纠纷 (the same category), 本县, accepted 04-09
   XF-402 04-09 来电 赵六, 1 person, 婚姻家庭 (another category), 本县, accepted 04-10
   XF-403 04-15 走访 周八, 1 person, 其他 (another word), 赴省, linked case LF-009
+  and XF-302 listed again (still "王五、赵六"), now concluded 04-20: the same event
 By hand: 李四 has 2 events on 2 days on (李四, 邻里纠纷) -> a repeat petitioner; 赵六 has 2
 events on 2 matters -> listed, not a repeat; 周八 has 2 events on the case LF-009 -> a
 repeat through the case; 张三, 王五, 孙七 have one event each -> not in the mart.
@@ -73,6 +74,9 @@ APRIL = [
      "婚姻家庭", "本县", date(2025, 4, 10), None, "否", None, None],
     [3, "XF-403", date(2025, 4, 15), "走访", "周八", ZHOU, "13300000006", 1, "莲峰镇", "中村",
      "其他", "赴省", date(2025, 4, 16), None, "否", "LF-009", None],
+    [5, "XF-302", date(2025, 3, 6), "来信", "王五、赵六", f"{WANG}、{ZHAO}",
+     "13700000003、13600000004", 2, "莲峰镇", "下村", "合同债务", "本县",
+     date(2025, 3, 7), date(2025, 4, 20), "否", None, None],
     [4, "XF-405", date(2025, 4, 25), "走访", "郑十", ZHENG, "13100000008", 1, "莲峰镇", "东村",
      "土地山林", "本县", date(2025, 4, 26), None, "否", "LF-010", None],
 ]
@@ -158,7 +162,7 @@ def _mart(run: Run) -> dict[str, dict[str, Any]]:
 def test_run_succeeds_and_stages_every_row(run: Run) -> None:
     assert run.outcome.success, run.outcome.failure
     (staged,) = _rows(run.home / "warehouse.duckdb", "select count(*) as n from staging.petitions")
-    assert staged["n"] == 7  # 3 rows in March, 4 in April
+    assert staged["n"] == 8  # 3 rows in March, 5 in April
     (disputes,) = _rows(run.home / "warehouse.duckdb", "select count(*) as n from staging.disputes")
     assert disputes["n"] == 1  # LF-010
     (quarantined,) = _rows(
@@ -166,8 +170,8 @@ def test_run_succeeds_and_stages_every_row(run: Run) -> None:
     )
     assert quarantined["n"] == 0
     (parties,) = _rows(run.home / "warehouse.duckdb", "select count(*) as n from staging.parties")
-    # petitions: 2 + 2 + 2 names in March, 1 + 1 + 1 + 1 in April; LF-010: 2
-    assert parties["n"] == 12
+    # petitions: 2 + 2 + 2 names in March, 1 + 1 + 1 + 2 + 1 in April; LF-010: 2
+    assert parties["n"] == 14
 
 
 def test_every_listed_person_petitioned(run: Run) -> None:
@@ -220,9 +224,11 @@ def test_co_petitioner_back_on_the_same_category_is_a_repeat(run: Run) -> None:
 
 def test_co_petitioner_back_on_another_category_is_not_a_repeat(run: Run) -> None:
     zhao = _mart(run)[_key(ZHAO)]
-    # XF-302 合同债务 (03-06) and XF-402 婚姻家庭 (04-09): two matters, one day each
+    # XF-302 合同债务 (03-06, listed in March and April: one event) and XF-402 婚姻家庭
+    # (04-09): two matters, one day each
     assert (zhao["petition_events"], zhao["matters"], zhao["repeat_matters"]) == (2, 2, 0)
-    assert (zhao["is_repeat"], zhao["open_matters"], zhao["co_petitioner_events"]) == (False, 2, 1)
+    # XF-302 concluded 04-20 (April's listing wins), XF-402 not concluded: one open matter
+    assert (zhao["is_repeat"], zhao["open_matters"], zhao["co_petitioner_events"]) == (False, 1, 1)
 
 
 def test_co_petitioner_on_a_linked_case_matches_through_the_case(run: Run) -> None:
