@@ -37,9 +37,9 @@ townships as (
 ),
 
 matter_events as (
-    select distinct matter_id, event_id, petition_date, concluded_date from events
+    select matter_id, event_id, petition_date, concluded_date from events
     union
-    select distinct matter_id, event_id, petition_date, concluded_date from petitioners
+    select matter_id, event_id, petition_date, concluded_date from petitioners
 ),
 
 matter_states as (
