@@ -3,7 +3,8 @@
 -- Deduplicated across registers on (township_code, petition_no) where 信访编号 is given, else
 -- (first party's person_key, petition_date, form), so an event listed in both a petition
 -- and a dispute register counts once. An event belongs to its first party (信访人 /
--- 当事人) and to its register's township; petition_date is the earliest seen.
+-- 当事人) and to its register's township; petition_date is the earliest seen. The other
+-- persons its 信访人 cell lists petitioned too: intermediate.event_petitioners.
 -- Choices DESIGN.md leaves open (decided here):
 -- * The petition register is the register of record: when an event is listed there, its
 --   latest petition-register row gives accepted/concluded/meeting dates, is_extended, level,

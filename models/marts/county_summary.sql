@@ -4,7 +4,8 @@
 -- that starts mid-year counts from its first register month), so township_monthly adds up
 -- to this table by construction; open_cases is the stock at the end of the year's last
 -- month in range. repeat_petitioners: persons with two or more events on different days on
--- one matter, counting events up to year end. yoy_*_pct compare with the previous year,
+-- one matter, counting events up to year end; co-petitioners count as in
+-- marts.repeat_petitioners (intermediate.event_petitioners: their matter, their events). yoy_*_pct compare with the previous year,
 -- null where that year is 0 or not in range.
 with
 
@@ -14,8 +15,7 @@ figures as (
 
 events as (
     select person_key, matter_id, petition_date
-    from intermediate.petition_events
-    where person_key is not null
+    from intermediate.event_petitioners
 ),
 
 years as (

@@ -1,14 +1,31 @@
--- One row per person with two or more petition events (an event belongs to its first
--- party, 信访人). Masked name and phone only (the raw values stay in intermediate.persons).
+-- One row per person with two or more petition events, counting every event the person
+-- petitioned in: as its first party (信访人, who keys the event) or as a co-petitioner
+-- listed after them in the same 信访人 cell (DESIGN.md s.5; the rule is in
+-- intermediate.event_petitioners). Masked name and phone only (the raw values stay in
+-- intermediate.persons).
+-- What each column counts, now that co-petitioners count (decided here):
+-- * petition_events, first/last_petition_date, townships, highest_level, group_events,
+--   is_escalated: over the events the person petitioned in, first party or not; a shared
+--   event counts once for each of its petitioners (the county's petition_batches still
+--   count it once, for its first party). co_petitioner_events: how many of them list the
+--   person after the first party.
+-- * matters, repeat_matters, open_matters, is_repeat: over the person's own matters, the
+--   linked case (关联纠纷编号) where the event gives one, else (this person, category): a
+--   co-petitioner's unlinked matter is theirs, not the first party's. repeat_matters: matters
+--   with the person's events on two or more different days (is_repeat: at least one,
+--   重复信访人). open_matters: the person's matters whose latest event (among every event on
+--   the matter, whoever keyed it) is not concluded.
 -- townships: the names of the townships whose registers list the person's events, sorted
--- and comma-joined. repeat_matters: matters on which the person has events on two or more
--- different days (is_repeat: at least one, 重复信访人). open_matters: the person's matters
--- whose latest event is not concluded. highest_level: county < city < province < capital.
+-- and comma-joined. highest_level: county < city < province < capital.
 with
 
+petitioners as (
+    select * from intermediate.event_petitioners
+),
+
 events as (
-    select * from intermediate.petition_events
-    where person_key is not null
+    select event_id, matter_id, petition_date, concluded_date
+    from intermediate.petition_events
 ),
 
 persons as (
@@ -19,14 +36,27 @@ townships as (
     select township_code, township_name from reference.townships
 ),
 
-matters as (
-    select matter_id, is_concluded from intermediate.matters
+matter_events as (
+    select matter_id, event_id, petition_date, concluded_date from events
+    union
+    select matter_id, event_id, petition_date, concluded_date from petitioners
+),
+
+matter_states as (
+    select
+        matter_id,
+        concluded_date is not null as is_concluded,
+        row_number() over (
+            partition by matter_id order by petition_date desc, event_id desc
+        ) as last_rank
+    from matter_events
 ),
 
 person_totals as (
     select
         person_key,
         count(*) as petition_events,
+        count(*) filter (where not is_first_party) as co_petitioner_events,
         count(distinct matter_id) as matters,
         min(petition_date) as first_petition_date,
         max(petition_date) as last_petition_date,
@@ -34,20 +64,21 @@ person_totals as (
             when 'capital' then 4 end) as highest_level_rank,
         count(*) filter (where is_group) as group_events,
         bool_or(is_escalated) as is_escalated
-    from events
+    from petitioners
     group by person_key
     having count(*) >= 2
 ),
 
 person_matters as (
     select
-        events.person_key,
-        events.matter_id,
-        count(distinct events.petition_date) >= 2 as is_repeat_matter,
-        not any_value(matters.is_concluded) as is_open
-    from events
-    inner join matters on matters.matter_id = events.matter_id
-    group by events.person_key, events.matter_id
+        petitioners.person_key,
+        petitioners.matter_id,
+        count(distinct petitioners.petition_date) >= 2 as is_repeat_matter,
+        not any_value(matter_states.is_concluded) as is_open
+    from petitioners
+    inner join matter_states
+        on matter_states.matter_id = petitioners.matter_id and matter_states.last_rank = 1
+    group by petitioners.person_key, petitioners.matter_id
 ),
 
 matter_counts as (
@@ -62,9 +93,9 @@ matter_counts as (
 person_townships as (
     select person_key, string_agg(township_name, ',' order by township_name) as townships
     from (
-        select distinct events.person_key, townships.township_name
-        from events
-        inner join townships on townships.township_code = events.township_code
+        select distinct petitioners.person_key, townships.township_name
+        from petitioners
+        inner join townships on townships.township_code = petitioners.township_code
     ) as visited
     group by person_key
 ),
@@ -85,7 +116,8 @@ final as (
         person_totals.group_events,
         matter_counts.open_matters,
         matter_counts.repeat_matters > 0 as is_repeat,
-        person_totals.is_escalated
+        person_totals.is_escalated,
+        person_totals.co_petitioner_events
     from person_totals
     left join persons on persons.person_key = person_totals.person_key
     left join matter_counts on matter_counts.person_key = person_totals.person_key

@@ -50,8 +50,14 @@ def _with_identity(parties: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("name_mobile").is_not_null())
         .then(pl.concat_str([pl.lit("nm:"), pl.col("name_mobile")]))
         .otherwise(
-            pl.concat_str([pl.lit("row:"), pl.col("row_id"), pl.lit("#"),
-                           pl.col("party_index").cast(pl.String)])
+            pl.concat_str(
+                [
+                    pl.lit("row:"),
+                    pl.col("row_id"),
+                    pl.lit("#"),
+                    pl.col("party_index").cast(pl.String),
+                ]
+            )
         ),
         identity_kind=pl.when(pl.col("id_number").is_not_null() | pl.col("joined_id").is_not_null())
         .then(pl.lit("id"))
@@ -66,9 +72,7 @@ def _mode(column: str) -> pl.Expr:
     return pl.col(column).drop_nulls().mode().sort().first()
 
 
-def resolve_persons(
-    parties: pl.DataFrame, secret: bytes
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def resolve_persons(parties: pl.DataFrame, secret: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Parties (staging.parties columns) -> (party_persons, persons).
 
     party_persons: one row per (row_id, party_index): template, person_key, identity_kind.
@@ -99,16 +103,25 @@ def resolve_persons(
             pl.len().alias("party_rows"),
         )
         .with_columns(
-            id_number=pl.when(pl.col("identity").str.starts_with("id:"))
-            .then(pl.col("identity").str.slice(3)),
+            id_number=pl.when(pl.col("identity").str.starts_with("id:")).then(
+                pl.col("identity").str.slice(3)
+            ),
             phone=pl.coalesce("mobile", "any_phone"),
         )
         .with_columns(
             name_masked=pl.col("name").map_elements(mask_name, return_dtype=pl.String),
             phone_masked=pl.col("phone").map_elements(mask_phone, return_dtype=pl.String),
         )
-        .select("person_key", "identity_kind", "id_number", "name", "phone",
-                "name_masked", "phone_masked", "party_rows")
+        .select(
+            "person_key",
+            "identity_kind",
+            "id_number",
+            "name",
+            "phone",
+            "name_masked",
+            "phone_masked",
+            "party_rows",
+        )
         .sort("person_key")
     )
     return party_persons, persons

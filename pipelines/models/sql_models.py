@@ -128,9 +128,7 @@ def discover(root: Path = MODELS_DIR) -> list[SqlModel]:
     return build_order(load_model(path, root) for path in sorted(root.glob("*/*.sql")))
 
 
-def materialize(
-    con: duckdb.DuckDBPyConnection, model: SqlModel, values: Mapping[str, Any]
-) -> int:
+def materialize(con: duckdb.DuckDBPyConnection, model: SqlModel, values: Mapping[str, Any]) -> int:
     """``create or replace table <schema>.<name> as <select>``; returns the row count.
 
     Only the parameters the model uses are bound (DuckDB rejects unused ones)."""
