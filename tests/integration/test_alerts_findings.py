@@ -92,7 +92,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpReceiver) ->
                 "email": {"url_env": "DISPUTES_SMTP_URL"},
                 "data_team": {"name": "数据组"},
                 "townships": {
-                    LIANFENG: {"name": "莲峰镇", "coordinator": "莲峰镇联络员", "email": "lf@t.test"}
+                    LIANFENG: {"name": "莲峰镇", "coordinator": "联络员", "email": "lf@t.test"}
                 },
             },
             allow_unicode=True,
