@@ -70,8 +70,9 @@ def alerts(
         console.print(f"标题：{digest.title}", markup=False, highlight=False)
         if digest.attachments:
             names = ", ".join(a.name for a in digest.attachments)
-            console.print(f"附件（仅邮件）：{names}", markup=False, highlight=False)
-        console.print(digest.body, markup=False, highlight=False)
+            console.print(f"附件（仅邮件）：{names}", markup=False, highlight=False, soft_wrap=True)
+        # soft_wrap: the body's own lines, as a phone gets them (the terminal may wrap them)
+        console.print(digest.body, markup=False, highlight=False, soft_wrap=True)
         if recipient.unconfigured:
             console.print(f"[dim]not configured: {', '.join(recipient.unconfigured)}[/dim]")
     console.print(f"[bold]dry run[/bold]: {len(result.digests)} digest(s), nothing sent.")

@@ -1,8 +1,10 @@
 """What a township's coordinator may need to hear about, read from warehouse.duckdb.
 
 Each finding is an ``Item`` with a stable key; the digest lists only items whose key is not
-yet in ``alerts.alerted_items`` for that township. Every line is built from columns that
-are already masked (``quality.row_issues.message_zh``, ``name_masked``, ``phone_masked``).
+yet in ``alerts.alerted_items`` for that township. A quality item is one finding (file,
+rule, column, value) with its rows, not one cell (quality/feedback/findings.py groups, as
+for the 问题汇总 sheet). Every line is built from columns that are already masked
+(``quality.row_issues.message_zh``, ``name_masked``, ``phone_masked``).
 
 Marts are another module's (models/marts/*.sql); a mart not built yet yields no items.
 """
@@ -18,6 +20,7 @@ from typing import Any
 import duckdb
 
 from pipelines.reference.load import county, townships
+from quality.feedback.findings import group_findings
 from warehouse.db import fetch_dicts
 
 TEMPLATE_ZH = {"dispute": "矛盾纠纷排查化解台账", "petition": "信访事项登记台账"}
@@ -27,12 +30,20 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 @dataclass(frozen=True)
 class Item:
+    """One thing to tell a township. ``key`` is what the sent log remembers; the other
+    fields let the digest summarize a backlog instead of listing it."""
+
     township_code: str
     kind: str  # quality_issue | file_rejected | missing_sheet | deadline | petitioner
     key: str
     line: str
     file_name: str | None = None
     severity: str | None = None
+    period: date | None = None  # the register month of the item's file
+    rows: tuple[tuple[str, int], ...] = ()  # (sheet, excel row) a quality finding names
+    legacy_keys: tuple[str, ...] = ()  # the per-cell keys a sent log before issue 12 holds
+    state: str | None = None  # deadline: overdue | due_soon; petitioner: repeat+escalated
+    rank: int = 0  # within its kind, higher is more urgent (days overdue, petition events)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict]:
@@ -48,39 +59,58 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str
     return {r[0] for r in rows}
 
 
+# Lines of a finding name at most this many rows in the digest ("第12、15、31行等共200行");
+# the marked-up workbook shows every one.
+ROWS_IN_DIGEST = 3
+
+
 def quality_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
-    """Row issues of sheets currently loaded (a superseded file's issues are moot), files
-    rejected whole and workbooks with sheets that could not be placed, for files whose
-    township is known (for a rejected file, guessed from its name at landing)."""
+    """One item per finding (quality/feedback/findings.py: file, rule, column, value) of
+    the sheets currently loaded (a superseded file's issues are moot), files rejected whole
+    and workbooks with sheets that could not be placed, for files whose township is known
+    (for a rejected file, guessed from its name at landing)."""
     issues = _rows(
         con,
         """
         select distinct
             coalesce(i.township_code, f.township_code) as township_code,
-            i.file_id, f.file_name, i.sheet_name, i.excel_row, i.rule, i.severity,
-            coalesce(i.field, '') as field, i.message_zh
+            i.file_id, f.file_name, f.period, i.sheet_name, i.excel_row, i.rule, i.severity,
+            coalesce(i.field, '') as field, i.column_header, i.column_letter, i.value_masked,
+            i.message_zh
         from quality.row_issues as i
         join raw.files as f on f.file_id = i.file_id
         where f.status = 'loaded' and coalesce(i.township_code, f.township_code) is not null
         order by 1, f.file_name, i.sheet_name, i.excel_row, i.rule, field
         """,
     )
-    seen: set[tuple[str, str]] = set()
-    items: list[Item] = []
+    by_file: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in issues:
-        key = f"issue:{r['file_id']}:{r['sheet_name']}:{r['excel_row']}:{r['rule']}:{r['field']}"
-        if (r["township_code"], key) in seen:
-            continue
-        seen.add((r["township_code"], key))
-        severity = SEVERITY_ZH.get(r["severity"], r["severity"])
-        line = f"[{severity}] 工作表「{r['sheet_name']}」{r['message_zh']}"
-        items.append(
-            Item(r["township_code"], "quality_issue", key, line, r["file_name"], r["severity"])
-        )
+        by_file.setdefault((r["township_code"], r["file_id"]), []).append(r)
+    items: list[Item] = []
+    for (code, _), file_issues in by_file.items():
+        first = file_issues[0]
+        for finding in group_findings(file_issues):
+            legacy = tuple(
+                f"issue:{finding.file_id}:{sheet}:{row}:{finding.rule}:{finding.field}"
+                for sheet, row in finding.rows
+            )
+            items.append(
+                Item(
+                    code,
+                    "quality_issue",
+                    finding.key,
+                    finding.line(ROWS_IN_DIGEST),
+                    first["file_name"],
+                    finding.severity,
+                    period=first["period"],
+                    rows=finding.rows,
+                    legacy_keys=legacy,
+                )
+            )
     rejected = _rows(
         con,
         """
-        select file_id, file_name, township_code, status,
+        select file_id, file_name, township_code, status, period,
                coalesce(reason_zh, '无法读取') as reason_zh
         from raw.files
         where township_code is not null
@@ -101,6 +131,7 @@ def quality_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
                 line,
                 r["file_name"],
                 "error",
+                period=r["period"],
             )
         )
     return items
@@ -168,7 +199,7 @@ def deadline_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
             f"{limit}{r['deadline']}，{status}"
         )
         key = f"deadline:{r['event_id']}:{r['stage']}:{state}"
-        items.append(Item(str(r["township_code"]), "deadline", key, line))
+        items.append(Item(str(r["township_code"]), "deadline", key, line, state=state, rank=days))
     return items
 
 
@@ -206,7 +237,9 @@ def petitioner_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
         phone = f"（{r['phone_masked']}）" if r.get("phone_masked") else ""
         events = f"信访{r['petition_events']}次，" if r.get("petition_events") else ""
         line = f"{who}{phone}：{events}{'、'.join(text for _, text in flags)}"
-        key = f"petitioner:{r['person_key']}:{'+'.join(flag for flag, _ in flags)}"
+        state = "+".join(flag for flag, _ in flags)
+        key = f"petitioner:{r['person_key']}:{state}"
+        rank = int(r.get("petition_events") or 0)
         for code in township_codes(r["townships"]):
-            items.append(Item(code, "petitioner", key, line))
+            items.append(Item(code, "petitioner", key, line, state=state, rank=rank))
     return items

@@ -16,8 +16,9 @@ import duckdb
 
 from pipelines.alerts import findings
 from pipelines.alerts.attachments import feedback_workbooks
-from pipelines.alerts.compose import Digest, compose_digests, digest_hash
+from pipelines.alerts.compose import Digest, compose_digests, digest_hash, fresh_items
 from pipelines.alerts.config import AlertConfig, Target, load_alert_config
+from pipelines.alerts.digest_text import is_recent, recent_cutoff
 from pipelines.alerts.log import (
     already_alerted,
     has_table,
@@ -66,17 +67,19 @@ def collect_items(con: duckdb.DuckDBPyConnection, as_of: date, township_codes: l
 def compose(
     con: duckdb.DuckDBPyConnection, as_of: date, feedback_dir: Path, config: AlertConfig
 ) -> list[Digest]:
+    """Every configured township's digest of what it was not told before, with the
+    workbooks of the recent files it lists (pipelines/alerts/attachments.py)."""
     codes = sorted(config.coordinators)
     items = collect_items(con, as_of, codes)
-    files_with_new_issues: dict[str, set[str]] = {}
     told = already_alerted(con)
-    for item in items:
-        if item.kind == "quality_issue" and (item.township_code, item.key) not in told:
-            files_with_new_issues.setdefault(item.township_code, set()).add(item.file_name or "")
-    workbooks = {
-        code: feedback_workbooks(feedback_dir, code, names)
-        for code, names in files_with_new_issues.items()
-    }
+    fresh = fresh_items(items, told, codes)
+    cutoff = recent_cutoff(as_of)
+    workbooks = {}
+    for code, township_items in fresh.items():
+        findings = [i for i in township_items if i.kind == "quality_issue"]
+        if findings:
+            listed = [i for i in findings if is_recent(i, cutoff)]
+            workbooks[code] = feedback_workbooks(feedback_dir, code, findings, listed)
     recipients = {code: r.name for code, r in config.coordinators.items()}
     return compose_digests(
         items,
@@ -85,7 +88,7 @@ def compose(
         config.township_names,
         as_of,
         attachments_for={code: w.attached for code, w in workbooks.items()},
-        full_workbooks_for={code: w.full for code, w in workbooks.items()},
+        folder_for={code: w.folder for code, w in workbooks.items() if w.folder},
     )
 
 

@@ -4,7 +4,8 @@ For each current file with issues: DISPUTES_HOME/feedback/<township>/<name>_问�
 (built by quality/feedback/workbook.py):
 - problem cells filled red (error) or yellow (warning), with the messages as a comment;
 - a 问题说明 column right of the table with each row's messages;
-- a first sheet 问题汇总: file, sheet, row, column, value (masked), 错误/提示, message.
+- a first sheet 问题汇总: one line per finding (quality/feedback/findings.py: a rule broken
+  by one value in one column), its rows listed, column, value (masked), 错误/提示, message.
 Beside it, <name>_问题反馈_脱敏.xlsx: the same workbook with the parties' names, IDs and
 phones (and the 包案领导's name) masked (quality/feedback/mask.py). The full one holds the
 raw data, so it stays on the server for fixing; only the masked twin may go in an alert.

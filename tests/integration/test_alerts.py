@@ -34,19 +34,30 @@ EMAIL = {code: f"coord-{code}@town.test" for code in TOWNSHIPS}
 MISSING_FILE = "2025-01/莲峰镇2025年1月矛盾纠纷排查化解台账.xlsx"
 NEW_SHEET = "2025-02/揭乐乡2025年2月信访事项登记台账.csv"
 NEW_SHEET_ISSUES = (
-    "select count(distinct (i.sheet_name, i.excel_row, i.rule, coalesce(i.field, '')))"
+    "select count(distinct (i.rule, coalesce(i.field, ''), coalesce(i.value_masked, '')))"
     " from quality.row_issues i join raw.files f using (file_id) where f.file_name = ?"
 )
 BACKFILL_SHEET = "2025-02/揭乐乡2025年2月信访事项登记台账(重报).csv"
 NEW_SHEET_ID = "352627198001011235"
 NEW_SHEET_NAMES = ("张测试", "李测试")
-NEW_SHEET_FULL = "feedback/揭乐乡/揭乐乡2025年2月信访事项登记台账_问题反馈.xlsx"
+NEW_SHEET_FOLDER = "feedback/揭乐乡/"
 
 SUMMARY = re.compile(r"数据质量问题 (\d+) 条（错误 (\d+) 条，警告 (\d+) 条）")
 ID18 = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
+# As of 2025-02-10 a digest lists the registers of the last three months (2024-11 on) and
+# sums up the older ones in one line: per township, that line's findings, files and months.
+RECENT = date(2024, 11, 1)
+OLDER_FINDINGS = """
+    select f.township_code,
+           count(distinct (i.file_id, i.rule, coalesce(i.field, ''), coalesce(i.value_masked, ''))),
+           count(distinct i.file_id), min(f.period), max(f.period)
+    from quality.row_issues i join raw.files f using (file_id)
+    where f.status = 'loaded' and f.period < date '2024-11-01'
+    group by 1
+"""
 OVERDUE_BY_TOWNSHIP = "select township_code, count(*) from marts.overdue_petitions group by 1"
 FLAGGED_TOWNSHIPS = "select townships from marts.repeat_petitioners where is_repeat or is_escalated"
 
@@ -130,6 +141,8 @@ def stages(
                 out["first_overdue"] = dict(_query(home, OVERDUE_BY_TOWNSHIP))
                 out["first_flagged"] = [r[0] for r in _query(home, FLAGGED_TOWNSHIPS)]
                 out["first_feedback"] = _feedback_files(home)
+                out["first_recent_feedback"] = _feedback_files(home, since=RECENT)
+                out["first_older"] = {r[0]: r[1:] for r in _query(home, OLDER_FINDINGS)}
             if name == "new_sheet":  # before the backfill stage supersedes that file
                 out["new_sheet_issues"] = _query(home, NEW_SHEET_ISSUES, [Path(NEW_SHEET).name])
     return out
@@ -143,13 +156,15 @@ def _query(home: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def _feedback_files(home: Path) -> dict[str, set[str]]:
+def _feedback_files(home: Path, since: date | None = None) -> dict[str, set[str]]:
     """Per township: the masked feedback workbooks present for its loaded files with issues
-    (the ones an alert may carry)."""
+    (the ones an alert may carry), of registers from ``since`` on when given."""
     rows = _query(
         home,
         "select distinct f.township_code, f.file_name from quality.row_issues i"
-        " join raw.files f using (file_id) where f.status = 'loaded'",
+        " join raw.files f using (file_id) where f.status = 'loaded'"
+        " and (f.period >= ? or ?::date is null)",
+        [since, since],
     )
     out: dict[str, set[str]] = {}
     for code, name in rows:
@@ -165,7 +180,8 @@ def _code_of(mail: ReceivedMail) -> str:
 
 
 def _issue_counts(home: Path) -> dict[str, tuple[int, int]]:
-    """Distinct (cell, rule) issues of loaded files per township: (errors, warnings)."""
+    """Findings of loaded files per township, (errors, warnings): one per (file, rule,
+    column, value) however many rows repeat it (DESIGN.md s.7)."""
     rows = _query(
         home,
         """
@@ -174,7 +190,7 @@ def _issue_counts(home: Path) -> dict[str, tuple[int, int]]:
                count(*) filter (where severity = 'warning')
         from (
             select distinct coalesce(i.township_code, f.township_code) as township_code,
-                   i.file_id, i.sheet_name, i.excel_row, i.rule, coalesce(i.field, ''),
+                   i.file_id, i.rule, coalesce(i.field, ''), coalesce(i.value_masked, ''),
                    i.severity
             from quality.row_issues i join raw.files f using (file_id)
             where f.status = 'loaded'
@@ -216,6 +232,34 @@ def test_digest_is_chinese_with_the_warehouse_counts(stages: dict) -> None:
         assert tuple(map(int, match.groups())) == (errors + warnings, errors, warnings)
 
 
+def test_first_digests_read_on_a_phone(stages: dict) -> None:
+    """Thirteen months of registers at once: every digest (mail and webhook alike) is at
+    most 30 lines, the months before 2024-11 are one line, and overdue petitions and
+    repeat/escalated petitioners are counted with at most three of each listed."""
+    first: Stage = stages["first"]
+    assert first.mails
+    for text in [m.body for m in first.mails] + [p.get("message", "") for _, p in first.posts]:
+        assert len(text.splitlines()) <= 30, text
+    for mail in first.mails:
+        lines = mail.body.splitlines()
+        older = stages["first_older"].get(_code_of(mail))
+        if older:
+            findings, files, start, end = older
+            span = f"{start.year}年{start.month}月至{end.year}年{end.month}月"
+            assert f"{span}另有问题 {findings} 条（{files} 个文件），标注表见反馈文件夹。" in lines
+        # a section has 5 lines at most: its heading and every item when they fit in 4,
+        # else the 3 most urgent and a line for the rest
+        code = _code_of(mail)
+        overdue = stages["first_overdue"].get(code, 0)
+        people = sum(1 for towns in stages["first_flagged"] if TOWNSHIPS[code] in towns)
+        listed = sum(1 for ln in lines if re.search(r"信访），(受理|办结)期限", ln))
+        assert listed == (overdue if overdue <= 4 else 3), (overdue, mail.body)
+        listed = sum(1 for ln in lines if re.search(r"：信访\d+次，", ln))
+        assert listed == (people if people <= 4 else 3), (people, mail.body)
+    assert any(stages["first_older"].get(_code_of(m)) for m in first.mails)
+    assert max(stages["first_overdue"].values()) > 4
+
+
 def test_overdue_and_repeat_counts_match_the_marts(stages: dict) -> None:
     overdue, flagged = stages["first_overdue"], stages["first_flagged"]
     for mail in stages["first"].mails:
@@ -248,21 +292,22 @@ def test_rejected_files_reach_their_township(stages: dict) -> None:
 
 
 def test_feedback_workbooks_attached_to_email_only(stages: dict) -> None:
-    """The masked twins of the marked-up copies the quality step wrote for the township's
-    files with issues; the body names where each full copy lies instead."""
+    """The masked twins of the marked-up copies of the township's files with issues in the
+    months the digest lists (as of 2025-02-10: 2024-11 on), at most 5; the body names the
+    folder of the full copies instead of attaching them."""
     for mail in stages["first"].mails:
-        assert set(mail.attachments) == stages["first_feedback"].get(_code_of(mail), set())
-        for name in mail.attachments:
-            full = name.replace("_问题反馈_脱敏.xlsx", "_问题反馈.xlsx")
-            line = (
-                f"完整标注版（含当事人信息，仅限内网）：feedback/{TOWNSHIPS[_code_of(mail)]}/{full}"
-            )
+        code = _code_of(mail)
+        recent = stages["first_recent_feedback"].get(code, set())
+        assert set(mail.attachments) <= recent
+        assert len(mail.attachments) == min(5, len(recent))
+        if stages["first_feedback"].get(code):
+            line = f"完整标注版（含当事人信息，仅限内网）：feedback/{TOWNSHIPS[code]}/，"
             assert line in mail.body
     assert any(m.attachments for m in stages["first"].mails)
     (new_mail,) = stages["new_sheet"].mails
     assert new_mail.attachments == ["揭乐乡2025年2月信访事项登记台账_问题反馈_脱敏.xlsx"]
-    assert f"完整标注版（含当事人信息，仅限内网）：{NEW_SHEET_FULL}" in new_mail.body
-    assert any(NEW_SHEET_FULL in p.get("message", "") for _, p in stages["new_sheet"].posts)
+    assert f"完整标注版（含当事人信息，仅限内网）：{NEW_SHEET_FOLDER}，" in new_mail.body
+    assert any(NEW_SHEET_FOLDER in p.get("message", "") for _, p in stages["new_sheet"].posts)
     for stage in ("first", "new_sheet"):
         assert all(not payload.get("attachments") for _, payload in stages[stage].posts)
 

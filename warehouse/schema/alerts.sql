@@ -16,7 +16,7 @@ create table if not exists alerts.sent_alerts (
     body           varchar not null,      -- the masked text as sent
     attachments    varchar,               -- file names, "; "-separated
     item_count     integer not null,
-    counts_json    varchar,               -- {"quality_issues": n, "missing_sheets": n, ...}
+    counts_json    varchar,               -- {"quality_issues": findings, "quality_rows": n, ...}
     digest_hash    varchar not null,      -- sha256 of the township and its item keys
     status         varchar not null,      -- sent | failed
     attempts       integer not null,
@@ -29,7 +29,10 @@ create table if not exists alerts.sent_alerts (
 -- to a township: the next digest lists only items not in here.
 create table if not exists alerts.alerted_items (
     township_code  varchar not null,
-    item_key       varchar not null,      -- e.g. issue:<file_id>:<sheet>:<row>:<rule>:<field>
+    item_key       varchar not null,      -- e.g. finding:<file_id>:<rule>:<field>:<value>
+                                          -- (one per finding; logs written before
+                                          -- issue 12 hold issue:<file_id>:<sheet>:<row>:
+                                          -- <rule>:<field>, one per cell, still honoured)
     kind           varchar not null,      -- quality_issue | file_rejected | missing_sheet | deadline | petitioner
     digest_hash    varchar not null,
     alerted_at     timestamp not null,
