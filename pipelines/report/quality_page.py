@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -37,6 +39,7 @@ from warehouse.snapshot import open_snapshot
 HERE = Path(__file__).parent
 PAGE_NAME = "quality.html"  # under DISPUTES_HOME/reports, beside the monthly reports
 NO_TOWNSHIP = "未识别乡镇"
+LOCAL = ZoneInfo("Asia/Shanghai")
 STATUS_ORDER = list(FILE_STATUS_ZH)
 
 
@@ -62,6 +65,12 @@ def _named(frame: pl.DataFrame) -> pl.DataFrame:
         .fill_null(NO_TOWNSHIP)
         .alias("乡镇")
     )
+
+
+def _local(stamps: pl.Expr) -> pl.Expr:
+    """raw.files.first_seen_at is naive UTC (the ingest stamps datetime.now(UTC)); the page
+    shows Beijing time, like quality.snapshot.published_at."""
+    return stamps.dt.replace_time_zone("UTC").dt.convert_time_zone(LOCAL.key)
 
 
 def _rule(code: str) -> str:
@@ -241,9 +250,11 @@ def build_quality_page(data: QualityData) -> str:
         .map_elements(lambda k: label(REJECT_REASON_ZH, k), pl.String)
         .alias("原因"),
         pl.col("reason_zh").alias("说明（已告知乡镇）"),
-        pl.col("first_seen_at").dt.strftime("%Y-%m-%d %H:%M").alias("收到时间"),
+        _local(pl.col("first_seen_at")).dt.strftime("%Y-%m-%d %H:%M").alias("收到时间"),
     )
     latest_at = data.batch.get("latest", {}).get("latest_seen_at")
+    if latest_at is not None:
+        latest_at = latest_at.replace(tzinfo=UTC).astimezone(LOCAL)
     return template.substitute(
         title="数据质量情况（矛盾纠纷排查 / 信访台账）",
         style=(HERE / "style.css").read_text(encoding="utf-8"),

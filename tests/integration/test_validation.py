@@ -1,5 +1,5 @@
 """Validation against the sample world's truth: every injected issue reported on the right
-cell with the right severity, no clean row flagged, deadlines, Data Docs, and a township
+cell with the right severity, no clean row flagged, deadlines, no GX Data Docs, and a township
 sheet full of errors that does not block the others."""
 
 from __future__ import annotations
