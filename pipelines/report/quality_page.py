@@ -50,9 +50,11 @@ class QualityData:
     files_by_status: pl.DataFrame
     files_by_township: pl.DataFrame
     rejected: pl.DataFrame
-    findings: pl.DataFrame
+    findings: pl.DataFrame  # per rule and township
+    findings_total: pl.DataFrame  # per rule, county-wide
     trend: pl.DataFrame
     quarantined: pl.DataFrame
+    quarantined_total: pl.DataFrame
 
 
 def _named(frame: pl.DataFrame) -> pl.DataFrame:
@@ -82,15 +84,19 @@ def load_quality(con: duckdb.DuckDBPyConnection) -> QualityData:
     batch = {
         r["scope"]: r for r in con.sql(read_sql("quality_latest_batch")).pl().iter_rows(named=True)
     }
+    findings = _named(plain(con.sql(read_sql("quality_findings_by_rule_township")).pl()))
+    quarantined = _named(plain(con.sql(read_sql("quality_quarantined_by_rule")).pl()))
     return QualityData(
         snapshot=con.sql("select * from quality.snapshot").pl().row(0, named=True),
         batch=batch,
         files_by_status=plain(con.sql(read_sql("quality_files_by_status")).pl()),
         files_by_township=_named(plain(con.sql(read_sql("quality_files_by_township")).pl())),
         rejected=_named(con.sql(read_sql("quality_rejected_files")).pl()),
-        findings=_named(plain(con.sql(read_sql("quality_findings_by_rule_township")).pl())),
+        findings=findings.filter(~pl.col("is_total")),
+        findings_total=findings.filter(pl.col("is_total")),
         trend=plain(con.sql(read_sql("quality_findings_by_month")).pl()),
-        quarantined=_named(plain(con.sql(read_sql("quality_quarantined_by_rule")).pl())),
+        quarantined=quarantined.filter(~pl.col("is_total")),
+        quarantined_total=quarantined.filter(pl.col("is_total")),
     )
 
 
@@ -154,8 +160,9 @@ def _township_columns(frame: pl.DataFrame) -> list[str]:
     return order["乡镇"].to_list()
 
 
-def _rule_table(frame: pl.DataFrame, *, with_severity: bool) -> str:
-    """Rules (rows) by township (columns): 'rows 行 / files 个文件' per cell, and the total."""
+def _rule_table(frame: pl.DataFrame, totals: pl.DataFrame, *, with_severity: bool) -> str:
+    """Rules (rows) by township (columns): 'rows 行 / files 个文件' per cell, and the rule's
+    county total from ``totals``."""
     if frame.is_empty():
         return "<p class='empty'>无</p>"
     towns = _township_columns(frame)
@@ -166,6 +173,7 @@ def _rule_table(frame: pl.DataFrame, *, with_severity: bool) -> str:
     )
     body = []
     keys = ["rule", "severity"] if with_severity else ["rule"]
+    total = {r["rule"]: r for r in totals.iter_rows(named=True)}
     for key, group in frame.group_by(keys, maintain_order=True):
         cells = {r["乡镇"]: r for r in group.iter_rows(named=True)}
         row = f"<tr><td>{escape(_rule(str(key[0])))}<br><code>{escape(str(key[0]))}</code></td>"
@@ -174,9 +182,8 @@ def _rule_table(frame: pl.DataFrame, *, with_severity: bool) -> str:
         for town in towns:
             c = cells.get(town)
             row += f"<td>{c['rows']} 行 / {c['files']} 个文件</td>" if c else "<td></td>"
-        row += (
-            f"<td><b>{int(group['rows'].sum())}</b></td><td>{int(group['files'].sum())}</td></tr>"
-        )
+        t = total[key[0]]
+        row += f"<td><b>{t['rows']}</b></td><td>{t['files']}</td></tr>"
         body.append(row)
     return f"<table class='list'>{head}{''.join(body)}</table>"
 
@@ -267,9 +274,11 @@ def build_quality_page(data: QualityData) -> str:
         batch_table=_batch_table(data),
         status_table=frame_table(_status_table(data.files_by_status)),
         rejected_table=frame_table(rejected),
-        findings_table=_rule_table(data.findings, with_severity=True),
+        findings_table=_rule_table(data.findings, data.findings_total, with_severity=True),
         trend_table=frame_table(_trend_table(data.trend)),
-        quarantined_table=_rule_table(data.quarantined, with_severity=False),
+        quarantined_table=_rule_table(
+            data.quarantined, data.quarantined_total, with_severity=False
+        ),
         **_charts(data),
     )
 
