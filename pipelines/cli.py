@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines import cli_alerts, cli_analyst, cli_samples
+from pipelines import cli_alerts, cli_analyst, cli_quality, cli_samples
 
 app = typer.Typer(
     help="矛盾纠纷排查 / 信访 data pipeline: ingest township registers, build the warehouse.",
@@ -66,6 +66,7 @@ def run(
 
 cli_analyst.register(app)
 cli_alerts.register(app)
+cli_quality.register(app)
 cli_samples.register(app)
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from quality.checks import Check
 
-DOCS_SITE = "local_site"
 _GX_LOCK = threading.Lock()
 
 
@@ -54,30 +52,12 @@ def build_suite(name: str, checks: list[Check]) -> Any:
     return suite
 
 
-def _ensure_docs_site(context: Any, docs_dir: Path) -> None:
-    """One local Data Docs site (HTML files) at ``docs_dir``; moved if the path changed."""
-    config = {
-        "class_name": "SiteBuilder",
-        "store_backend": {
-            "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir),
-        },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    }
-    sites = context.list_data_docs_sites()
-    if DOCS_SITE in sites:
-        if sites[DOCS_SITE]["store_backend"]["base_directory"] == str(docs_dir):
-            return
-        context.delete_data_docs_site(DOCS_SITE)
-    context.add_data_docs_site(site_name=DOCS_SITE, site_config=config)
-
-
-def run_checkpoint(
-    name: str, checks: list[Check], frame: pd.DataFrame, *, docs_dir: Path | None = None
-) -> Any:
+def run_checkpoint(name: str, checks: list[Check], frame: pd.DataFrame) -> Any:
     """Validate ``frame`` against ``checks``; the GX ExpectationSuiteValidationResult.
 
-    With ``docs_dir``, the checkpoint also renders GX Data Docs (HTML) there."""
+    No actions: GX Data Docs are not rendered (their pages load CSS and JS from CDNs and
+    show unstyled offline); the data team reads DISPUTES_HOME/reports/quality.html
+    (pipelines/report/quality_page.py) instead."""
     with _GX_LOCK:
         gx, _, context = load_gx()
         suite = context.suites.add_or_update(build_suite(name, checks))
@@ -93,17 +73,11 @@ def run_checkpoint(
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"validate_{name}", data=batch_def, suite=suite)
         )
-        actions = []
-        if docs_dir is not None:
-            _ensure_docs_site(context, docs_dir)
-            actions.append(
-                gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])
-            )
         checkpoint = context.checkpoints.add_or_update(
             gx.Checkpoint(
                 name=f"staging_{name}",
                 validation_definitions=[definition],
-                actions=actions,
+                actions=[],
                 result_format={"result_format": "COMPLETE"},
             )
         )

@@ -8,7 +8,6 @@ through the sheet's columns, to the column the coordinator sees (quality/validat
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -59,17 +58,15 @@ def _domain_checks(name: str, frame: pd.DataFrame) -> list[Check]:
     return out
 
 
-def run_suite(name: str, frame: pd.DataFrame, *, docs_dir: Path | None = None) -> SuiteRun:
-    """Validate one frame; every failing row of every expectation becomes a Finding.
-
-    With ``docs_dir``, the checkpoint also renders GX Data Docs (HTML) there."""
+def run_suite(name: str, frame: pd.DataFrame) -> SuiteRun:
+    """Validate one frame; every failing row of every expectation becomes a Finding."""
     frame = prepare(name, frame)
     run = SuiteRun(name=name, rows=len(frame))
     if frame.empty:
         return run
     checks = _domain_checks(name, frame)
     by_name = {c.name: c for c in checks}
-    results = run_checkpoint(name, checks, frame, docs_dir=docs_dir)
+    results = run_checkpoint(name, checks, frame)
     run.results = results
     for result in results.results:
         check = by_name[result.expectation_config.meta["check"]]

@@ -94,11 +94,8 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     return con.execute((SQL_DIR / f"frame_{name}.sql").read_text(encoding="utf-8")).df()
 
 
-def validate_pending(
-    con: duckdb.DuckDBPyConnection, *, docs_dir: Path | None = None
-) -> ValidationSummary:
-    """Validate every staged sheet not yet validated under the current rules and suites;
-    with ``docs_dir``, GX Data Docs (HTML) of this validation are rendered there."""
+def validate_pending(con: duckdb.DuckDBPyConnection) -> ValidationSummary:
+    """Validate every staged sheet not yet validated under the current rules and suites."""
     ensure_quality_schema(con)
     summary = ValidationSummary()
     summary.sheets = _pending(con)
@@ -107,7 +104,7 @@ def validate_pending(
     candidates: list[Candidate] = []
     for name in ("disputes", "petitions", "parties"):
         frame = _frame(con, name)
-        run = run_suite(name, frame, docs_dir=docs_dir)
+        run = run_suite(name, frame)
         summary.rows[name] = run.rows
         summary.suite_runs[name] = run
         summary.failed_expectations.update({f"{name}:{k}": v for k, v in run.failed.items()})

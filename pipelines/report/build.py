@@ -51,11 +51,12 @@ class ReportData:
     overdue: pl.DataFrame
 
 
-def _sql(name: str) -> str:
+def read_sql(name: str) -> str:
+    """The text of sql/NAME.sql (the report's and the quality page's queries)."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+def plain(frame: pl.DataFrame) -> pl.DataFrame:
     """Decimals (rates, DuckDB sums) as floats and 128-bit sums as int64: chart specs are
     JSON and vl-convert takes no Decimal."""
     return frame.with_columns(
@@ -69,7 +70,7 @@ def load_data(con: duckdb.DuckDBPyConnection, month: date) -> ReportData:
     snap = con.sql("select * from quality.snapshot").pl().row(0, named=True)
     periods = {
         r["period"]: r
-        for r in con.sql(_sql("kpi_period"), params=params).pl().iter_rows(named=True)
+        for r in con.sql(read_sql("kpi_period"), params=params).pl().iter_rows(named=True)
     }
     years = {
         r["year"]: r
@@ -96,18 +97,19 @@ def load_data(con: duckdb.DuckDBPyConnection, month: date) -> ReportData:
     return ReportData(
         month=month,
         snapshot=snap,
-        trend=_plain(con.sql(_sql("township_trend"), params=params).pl()),
-        yoy=_plain(con.sql(_sql("yoy_monthly"), params=params).pl()),
-        categories=_plain(con.sql(_sql("category_mix"), params=params).pl()),
+        trend=plain(con.sql(read_sql("township_trend"), params=params).pl()),
+        yoy=plain(con.sql(read_sql("yoy_monthly"), params=params).pl()),
+        categories=plain(con.sql(read_sql("category_mix"), params=params).pl()),
         periods=periods,
         years=years,
-        repeat=_plain(con.sql(_sql("repeat_by_township"), params=params).pl()),
+        repeat=plain(con.sql(read_sql("repeat_by_township"), params=params).pl()),
         repeat_total={"repeat": repeat_total[0], "escalated": repeat_total[1]},  # type: ignore[index]
         overdue=overdue,
     )
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any) -> str:
+    """A cell as the pages show it: thousands separators, one decimal, — for none."""
     if value is None:
         return "—"
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -141,9 +143,9 @@ def kpi_table(data: ReportData) -> str:
             cells = [None, None]
             ytd = [data.years.get(y, {}).get(figure), data.years.get(y - 1, {}).get(figure)]
         rows.append(
-            f"<tr><td>{label}</td><td>{_fmt(cells[0])}</td><td>{_fmt(cells[1])}</td>"
-            f"<td>{_change(cells[0], cells[1], kind)}</td><td>{_fmt(ytd[0])}</td>"
-            f"<td>{_fmt(ytd[1])}</td><td>{_change(ytd[0], ytd[1], kind)}</td></tr>"
+            f"<tr><td>{label}</td><td>{fmt(cells[0])}</td><td>{fmt(cells[1])}</td>"
+            f"<td>{_change(cells[0], cells[1], kind)}</td><td>{fmt(ytd[0])}</td>"
+            f"<td>{fmt(ytd[1])}</td><td>{_change(ytd[0], ytd[1], kind)}</td></tr>"
         )
     return f"<table class='kpi'>{head}{''.join(rows)}</table>"
 
@@ -178,17 +180,18 @@ def _tiles(data: ReportData) -> str:
             note_html = f"<div class='note'>{escape(note)}</div>"
         out.append(
             f"<div class='tile'><div class='label'>{label}</div>"
-            f"<div class='value'>{_fmt(value)}</div>{note_html}</div>"
+            f"<div class='value'>{fmt(value)}</div>{note_html}</div>"
         )
     return "".join(out)
 
 
-def _frame_table(frame: pl.DataFrame) -> str:
+def frame_table(frame: pl.DataFrame) -> str:
+    """A frame as an HTML table (headers are its column names), 无 when empty."""
     if frame.is_empty():
         return "<p class='empty'>无</p>"
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_fmt(v)}</td>" for v in row) + "</tr>" for row in frame.iter_rows()
+        "<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>" for row in frame.iter_rows()
     )
     return f"<table class='list'><tr>{head}</tr>{body}</table>"
 
@@ -198,6 +201,7 @@ def build_report(data: ReportData) -> str:
     template = Template((HERE / "template.html").read_text(encoding="utf-8"))
     return template.substitute(
         title=f"矛盾纠纷排查化解与信访工作月度报告（{y}年{m}月）",
+        style=(HERE / "style.css").read_text(encoding="utf-8"),
         as_of=escape(str(data.snapshot["as_of"])),
         publish_id=escape(str(data.snapshot["publish_id"])),
         tiles=_tiles(data),
@@ -209,7 +213,7 @@ def build_report(data: ReportData) -> str:
         repeat=charts.to_svg(charts.repeat_bars(data.repeat)) if data.repeat.height else "",
         repeat_count=data.repeat_total["repeat"],
         escalated_count=data.repeat_total["escalated"],
-        overdue=_frame_table(data.overdue),
+        overdue=frame_table(data.overdue),
     )
 
 

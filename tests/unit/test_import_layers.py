@@ -47,6 +47,7 @@ LAYERS: dict[str, int] = {
     "pipelines.cli": 5,
     "pipelines.cli_alerts": 5,
     "pipelines.cli_analyst": 5,
+    "pipelines.cli_quality": 5,
     "pipelines.cli_samples": 5,
 }
 # Package markers: importing them runs nothing of ours beyond their own __init__.

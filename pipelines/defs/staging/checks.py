@@ -54,7 +54,7 @@ def staging_quality_checks(
     """Runs the Great Expectations suites (quality/suites.py) over the sheets staged since
     the last validation (the statutory row rules already ran where the rows were staged),
     writes new findings to ``quality.row_issues`` (source expectations) and quarantines
-    rows they find in error; renders GX Data Docs under DISPUTES_HOME/reports/data_docs.
+    rows they find in error. (The data team's page of the findings is publish/quality_page.)
 
     Severity. ``expectations`` and ``files_usable`` fail as WARN: a bad row, or one
     township's file full of errors (unreadable, or > 50% of its rows in error), is that
@@ -66,9 +66,8 @@ def staging_quality_checks(
     fails and the data team is told. A batch with any usable file goes on: bad files never
     stop the run for the townships that sent good ones.
     """
-    docs_dir = warehouse.paths.reports / "data_docs"
     with warehouse.connect() as con:
-        summary = validate_pending(con, docs_dir=docs_dir)
+        summary = validate_pending(con)
         health = file_health(con)
         counts = dict(
             con.execute(
@@ -91,7 +90,6 @@ def staging_quality_checks(
                 **summary.metadata(),
                 "failed_expectations": failed,
                 "row_issues_total": int(counts.get(template, 0)),
-                "data_docs": dg.MetadataValue.path(str(docs_dir / "index.html")),
             },
         )
         verdict = systemic_verdict(health, template)
