@@ -11,8 +11,9 @@
 --   at their first position.
 -- * matter_id: the first party's is the event's matter (petition_events.matter_id); a
 --   co-petitioner's is the linked case where the event has one (the same matter as the
---   event's), else (that person's key, the event's category), with the same expression as
---   petition_events.sql (keep the two in step when the category identity changes).
+--   event's), else (that person's key, the event's category_key: the directory word, else
+--   the cleaned written word), with the same expression as petition_events.sql (keep the
+--   two in step when the category identity changes).
 -- The event itself stays keyed and counted by its first party: petition_batches, persons
 -- and intermediate.matters do not read this table.
 with
@@ -55,7 +56,7 @@ final as (
                 or events.linked_case_no is not null
                 then events.matter_id
             else md5(concat_ws(
-                '|', 'person', first_listing.person_key, coalesce(events.category, '')
+                '|', 'person', first_listing.person_key, coalesce(events.category_key, '')
             ))
         end as matter_id,
         events.township_code,
