@@ -64,6 +64,10 @@ def print_where_to_look(console: Console, p: Paths) -> None:
     console.print(f"\nWarehouse (pipeline's own, with PII): {p.warehouse_db}")
     if p.analytics_db.exists():
         console.print(f"Analyst snapshot (no PII):          {p.analytics_db}")
+    from pipelines.report.quality_page import PAGE_NAME  # deferred: it loads the chart stack
+
+    if (p.reports / PAGE_NAME).exists():
+        console.print(f"Quality page (data team, offline):  {p.reports / PAGE_NAME}")
     # Plain print: these lines are meant to be copied, so no wrapping.
     print("\nTry (after `source .venv/bin/activate`):")
     print(f'  DISPUTES_HOME={p.home} disputes sql "select * from marts.township_monthly limit 10"')
