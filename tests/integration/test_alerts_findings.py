@@ -2,11 +2,11 @@
 
 莲峰镇's March 2025 dispute register (tests/handmade.write_register): a title row (row 1),
 the 填报单位/填报日期 line (row 2), the header (row 3), then 200 case rows, Excel rows 4 to
-203. The clerk typed the category 村务管理, a word outside the directory, on every row, and
+203. The clerk typed the category 宗族祠堂, a word outside the directory, on every row, and
 left 联系电话 empty on three of them: data rows 10, 100 and 200, i.e. Excel rows 13, 103
 and 203. Every other cell is valid (IDs with their check digit, mobiles, dates in March,
 status 化解中). By hand: two mistakes, so two findings for that file, 200 rows in all:
-  [警告] 第4、5、6行等共200行「纠纷类别」「村务管理」不在分类目录中…  (column E)
+  [警告] 第4、5、6行等共200行「纠纷类别」「宗族祠堂」不在分类目录中…  (column E)
   [警告] 第13、103、203行「联系电话」为空：请补填当事人联系电话。       (column H)
 while quality.row_issues keeps 200 + 3 = 203 rows, one per cell, for analysts.
 
@@ -51,7 +51,7 @@ def _row(n: int) -> list[object]:
         f"LF-2025-03-{n:03d}",
         "莲峰镇",
         "河背村",
-        "村务管理",
+        "宗族祠堂",
         f"{SURNAMES[n % 10]}{'伟芳敏静丽强磊军洋勇'[n // 10 % 10]}{'一二三'[n // 100]}",
         id18(f"35082519{60 + n % 30:02d}0{1 + n % 9}1{n % 10}{n % 1000:03d}"),
         phone,
@@ -130,7 +130,7 @@ def test_digest_has_two_findings_with_the_rows_shortened(runs: Runs) -> None:
     assert "数据质量问题 2 条（错误 0 条，警告 2 条），涉及 200 行。" in body
     start = body.index(f"《{FILE}》：2 条，涉及 200 行")
     assert body[start + 1 : start + 3] == [
-        "  [警告] 第4、5、6行等共200行「纠纷类别」「村务管理」不在分类目录中，"
+        "  [警告] 第4、5、6行等共200行「纠纷类别」「宗族祠堂」不在分类目录中，"
         "已暂归为“其他”，请按目录填写。",
         "  [警告] 第13、103、203行「联系电话」为空：请补填当事人联系电话。",
     ]
@@ -152,9 +152,9 @@ def test_feedback_summary_sheet_has_two_grouped_rows(runs: Runs) -> None:
             200,
             "E",
             "纠纷类别",
-            "村务管理",
+            "宗族祠堂",
             "提示",
-            "「纠纷类别」「村务管理」不在分类目录中，已暂归为“其他”，请按目录填写。",
+            "「纠纷类别」「宗族祠堂」不在分类目录中，已暂归为“其他”，请按目录填写。",
         ),
         (
             "Sheet1",

@@ -123,13 +123,13 @@ def test_rows_after_a_stale_report_date_are_used_with_one_warning(
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as fresh:
         digests = compose(fresh, AS_OF, home / "feedback", load_alert_config())
     lines = [i.line for d in digests if d.township_code == LIANFENG for i in d.items]
-    assert [line for line in lines if "填报日期" in line] == [
-        f"[警告] 工作表「Sheet1」{STALE_MESSAGE}"
-    ]
+    # One sheet, one row: the grouped finding reads as the message itself.
+    assert [line for line in lines if "填报日期" in line] == [f"[警告] {STALE_MESSAGE}"]
     book = load_workbook(home / "feedback" / "莲峰镇" / f"{DISPUTE_TITLE}_问题反馈.xlsx")
     summary = [r for r in book["问题汇总"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[2], r[3], r[4], r[5], r[7]) for r in summary] == [
-        (2, "A", "填报日期", "2025-03-28", STALE_MESSAGE)
+    # 问题汇总: 文件, 工作表, 行号, 行数, 列, 栏目, 填写内容, 类别, 问题说明 (one line per finding).
+    assert [(r[2], r[3], r[4], r[5], r[6], r[8]) for r in summary] == [
+        ("第2行", 1, "A", "填报日期", "2025-03-28", STALE_MESSAGE.removeprefix("第2行"))
     ]
     assert STALE_MESSAGE in book["Sheet1"]["A2"].comment.text
 
