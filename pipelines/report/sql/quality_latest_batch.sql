@@ -1,7 +1,12 @@
 -- The latest ingest's figures: the files first seen by the latest batch (one ingest stamps
 -- all its files with one first_seen_at, as quality/sql/file_health.sql relies on) and the
 -- findings in them; with the totals over every file beside them. Grain: one row per scope.
-with latest as (select max(first_seen_at) as at from quality.files),
+-- The latest batch is the latest *submission*, as in file_health.sql: a run that only
+-- records a lock file or a byte-identical copy is no batch of its own.
+with latest as (
+    select max(first_seen_at) as at from quality.files
+    where status not in ('duplicate', 'skipped')
+),
 scoped as (
     select 'latest' as scope, f.* from quality.files as f, latest where f.first_seen_at = latest.at
     union all
