@@ -225,6 +225,12 @@ def write_report(snapshot_path: Path, month: date, target: Path) -> Path:
         html = build_report(load_data(con, month))
     finally:
         con.close()
+    return write_atomic(target, html)
+
+
+def write_atomic(target: Path, html: str) -> Path:
+    """Write ``html`` to ``target`` through a temporary file and os.replace, so a reader
+    never opens a half-written page (shared by the report and the quality page)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

@@ -12,7 +12,6 @@ value at all: only counts, codes, file names and the reader's reasons.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC
 from html import escape
@@ -26,7 +25,7 @@ import polars as pl
 
 from pipelines.reference.load import townships
 from pipelines.report import charts, quality_charts
-from pipelines.report.build import fmt, frame_table, plain, read_sql
+from pipelines.report.build import fmt, frame_table, plain, read_sql, write_atomic
 from pipelines.vocabulary.labels import (
     FILE_STATUS_ZH,
     REJECT_REASON_ZH,
@@ -291,8 +290,4 @@ def write_quality_page(snapshot_path: Path, target: Path) -> Path:
         html = build_quality_page(load_quality(con))
     finally:
         con.close()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(target, html)

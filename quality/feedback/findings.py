@@ -6,8 +6,9 @@ s.7): one clerk's wrong word repeated on 200 rows is one thing to fix, not 200. 
 digest (pipelines/alerts/findings.py) and the 问题汇总 sheet of the feedback workbook
 (quality/feedback/summary_sheet.py) group with ``group_findings``, so the two always agree.
 
-An issue without a row number (a file-level finding such as a stale 填报日期) is a finding
-of its own with no rows: shown as a whole-file line ("全表").
+An issue without a row number (excel_row null or 0: a finding about the whole file) is a
+finding of its own with no rows, shown as a whole-file line ("全表"). A stale 填报日期 is not
+one: it sits on the 填报日期 cell (its row, else row 1; docs/contracts.md).
 """
 
 from __future__ import annotations
