@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,7 +39,7 @@ from pipelines.cli import app
 from pipelines.runner import run_nightly
 from tests.conftest import World
 from tests.handmade import DISPUTE_HEADER, id18, write_register
-from tests.integration.test_report import CHROMIUM, CHROMIUM_FLAGS, _png_pixels
+from tests.screenshots import needs_chromium, png_pixels, screenshot
 
 pytestmark = pytest.mark.integration
 
@@ -261,27 +260,12 @@ def test_page_is_self_contained_and_has_no_personal_data(run: Run) -> None:
         assert secret not in html, secret
 
 
-@pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None,
-    reason="Debian chromium not installed (/usr/bin/chromium); CI installs it in scripts/test.sh",
-)
+@needs_chromium
 def test_page_renders_in_headless_chromium(run: Run, tmp_path: Path) -> None:
     shot = tmp_path / "quality.png"
-    subprocess.run(
-        [
-            CHROMIUM,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1400,3000",
-            run.page.resolve().as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    screenshot(run.page, shot, width=1400, height=3000)
     assert shot.stat().st_size > 50_000
-    width, height, colours = _png_pixels(shot)
+    width, height, colours = png_pixels(shot)
     assert (width, height) == (1400, 3000)
     assert len(colours) > 100
     # the page's blue headings (#08306b / #2171b5 family) and the error red (#cb181d)
