@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
@@ -32,6 +34,8 @@ HEADER = [*DISPUTE_HEADER, "纠纷简要情况", "备注"]
 DISPUTES = "莲峰镇2025年3月矛盾纠纷排查化解台账.xlsx"
 PETITIONS = "莲峰镇2025年3月信访事项登记台账.xlsx"
 CSV_DISPUTES = "北团镇2025年3月矛盾纠纷排查化解台账.csv"
+# Saved by a spreadsheet with real formulas and their cached values (xlsxwriter writes both).
+FORMULAS = "姑田镇2025年3月矛盾纠纷排查化解台账.xlsx"
 AS_OF = date(2025, 4, 6)
 
 
@@ -48,6 +52,28 @@ DISPUTE_ROWS = [
     _dispute("JF2", "邻里纠纷", "-", None, "-2+3", "-"),
     _dispute("JF3", "@SUM(A1)", "王五", datetime(2025, 3, 9), "\t=cmd", "\r=cmd"),
 ]
+
+
+def _formula_register(path: Path) -> None:
+    """A register whose 涉及人数 is the formula =1+1 (cached 2) and whose 纠纷简要情况 is a real
+    =HYPERLINK(...) (cached "点击"), beside cells typed as text ("=1+1", "=SUM(A1)")."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_string(0, 0, FORMULAS.removesuffix(".xlsx"))
+    for col, text in enumerate(HEADER):
+        sheet.write_string(1, col, text)
+    row = [None, "JF9", "姑田镇", "姑田村", "=1+1", "赵七", id18("35082519900202123"),
+           "13800138000", None, None, "司法所", "李四", "化解中", None, "低", None, "=SUM(A1)"]  # fmt: skip
+    for col, value in enumerate(row):
+        if isinstance(value, str):
+            sheet.write_string(2, col, value)
+    sheet.write_formula(2, 8, "=1+1", None, 2)
+    sheet.write_datetime(2, 9, datetime(2025, 3, 4), day)
+    sheet.write_formula(2, 15, HYPERLINK, None, "点击")
+    book.close()
+    stamp = datetime(2025, 4, 1, 8, 0).timestamp()
+    os.utime(path, (stamp, stamp))
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +100,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         writer.writerow(["" if v is None else v for v in row[:9]]
                         + ["2025-03-03" if row[9] else ""] + row[10:])  # fmt: skip
     (inbox / CSV_DISPUTES).write_text(buf.getvalue().replace("莲峰", "北团"), encoding="utf-8")
+    _formula_register(inbox / FORMULAS)
     home = root / "home"
     outcome = run_nightly(home=home, inbox=inbox, as_of=AS_OF)
     assert outcome.success, outcome.failure
@@ -136,6 +163,8 @@ def test_no_workbook_written_under_home_has_a_formula_cell(run: Path) -> None:
     assert written == [
         "feedback/北团镇/北团镇2025年3月矛盾纠纷排查化解台账_问题反馈.xlsx",
         "feedback/北团镇/北团镇2025年3月矛盾纠纷排查化解台账_问题反馈_脱敏.xlsx",
+        "feedback/姑田镇/姑田镇2025年3月矛盾纠纷排查化解台账_问题反馈.xlsx",
+        "feedback/姑田镇/姑田镇2025年3月矛盾纠纷排查化解台账_问题反馈_脱敏.xlsx",
         "feedback/莲峰镇/莲峰镇2025年3月信访事项登记台账_问题反馈.xlsx",
         "feedback/莲峰镇/莲峰镇2025年3月信访事项登记台账_问题反馈_脱敏.xlsx",
         "feedback/莲峰镇/莲峰镇2025年3月矛盾纠纷排查化解台账_问题反馈.xlsx",
@@ -173,6 +202,21 @@ def test_feedback_workbooks_show_the_text_as_typed(run: Path, register: str, she
     assert full[sheet]["F4"] == ("s", "-")  # a party typed as "-"
     assert twin[sheet]["F4"] == ("s", "-")  # nothing to mask in it
     assert twin[sheet]["F3"] == ("s", "张*")
+
+
+def test_real_formulas_come_back_as_the_values_the_ingest_read(run: Path) -> None:
+    """A coordinator's real formula is copied as its cached value (the number or text they
+    saw, and the ingest read), never as a formula; text typed as text stays as typed."""
+    register = run / "feedback" / "姑田镇" / FORMULAS.removesuffix(".xlsx")
+    for suffix in ("_问题反馈.xlsx", "_问题反馈_脱敏.xlsx"):
+        cells = _cells(register.with_name(register.name + suffix))["Sheet1"]
+        picked = {ref: cells[ref] for ref in ("E3", "I3", "P3", "Q3")}
+        assert picked == {
+            "E3": ("s", "=1+1"),
+            "I3": ("n", 2),
+            "P3": ("s", "点击"),
+            "Q3": ("s", "=SUM(A1)"),
+        }
 
 
 def test_masked_petitioner_keeps_its_leading_sign_as_text(run: Path) -> None:
@@ -226,14 +270,15 @@ def test_sql_export_of_row_issues(run: Path, tmp_path: Path) -> None:
         ["file_path", "excel_row", "column_header", "value_masked"],
         [CSV_DISPUTES, "3", "纠纷类别", "'=1+1"],
         [CSV_DISPUTES, "5", "纠纷类别", "'@SUM(A1)"],
+        [FORMULAS, "3", "纠纷类别", "'=1+1"],
         [PETITIONS, "3", "问题类别", "'-2+3"],
         [DISPUTES, "3", "纠纷类别", "'=1+1"],
         [DISPUTES, "5", "纠纷类别", "'@SUM(A1)"],
     ]
     assert _formula_cells(out_xlsx) == []
     cells = _cells(out_xlsx)["result"]
-    assert [cells[f"D{r}"] for r in range(2, 7)] == [
-        ("s", v) for v in ("=1+1", "@SUM(A1)", "-2+3", "=1+1", "@SUM(A1)")
+    assert [cells[f"D{r}"] for r in range(2, 8)] == [
+        ("s", v) for v in ("=1+1", "@SUM(A1)", "=1+1", "-2+3", "=1+1", "@SUM(A1)")
     ]
 
 
