@@ -64,7 +64,8 @@ def _formula_register(path: Path) -> None:
     for col, text in enumerate(HEADER):
         sheet.write_string(1, col, text)
     row = [None, "JF9", "姑田镇", "姑田村", "=1+1", "赵七", id18("35082519900202123"),
-           "13800138000", None, None, "司法所", "李四", "化解中", None, "低", None, "=SUM(A1)"]  # fmt: skip
+           "13800138000", None, None, "司法所", "李四", "化解中", None, "低", None,
+           "=SUM(A1)"]  # fmt: skip
     for col, value in enumerate(row):
         if isinstance(value, str):
             sheet.write_string(2, col, value)
