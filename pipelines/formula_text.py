@@ -3,20 +3,20 @@ every file we write for a person (feedback workbooks and their masked twins, `di
 and saved-query exports) must hand it back as text that a spreadsheet will not evaluate.
 
 The rule (OWASP "CSV Injection"): a text that starts with = + - @, a tab or a carriage
-return is one a spreadsheet may take for a formula (Excel, LibreOffice and WPS also start a
-formula from + - @, and skip a leading tab/CR on a CSV import).
+return is one a spreadsheet may take for a formula (Excel, LibreOffice and WPS start one
+from + - @ too; OWASP lists a leading tab and CR as well, which an import may drop).
 
 - .xlsx: the cell is written as an explicit string cell (openpyxl data type "s"), so the
   coordinator sees exactly what they typed, with no apostrophe. openpyxl makes any str that
   starts with "=" a formula cell and "#N/A", "#DIV/0!"... an error cell when a value is
   assigned: ``text_cells`` turns both back into string cells before a workbook is saved.
   polars' ``write_excel`` (xlsxwriter) already writes strings with strings_to_formulas off
-  (polars >= 1.x, checked by tests/integration/test_formula_text.py).
+  (polars 2.1, the locked version; tests/integration/test_formula_text.py checks it).
 - .csv: a field has no type, so a text that starts with one of those characters gets a
-  leading apostrophe (``csv_text``), which Excel and WPS hide and do not evaluate. This
-  includes "-" alone (a clerk's "none") and a phone "+86 138...": a CSV reader cannot tell
-  them from "-2+3" or "+1+cmd|..." by a rule simpler than a formula parser, and a prefixed
-  "'+86 138..." still reads as the number typed. Only text columns are touched; numbers,
+  leading apostrophe (``csv_text``, OWASP's advice): the cell opens as text, not a formula.
+  This includes "-" alone (a clerk's "none") and a phone "+86 138...": telling them from
+  "-2+3" or "+1+cmd|..." would take a formula parser, and a person still reads
+  "'+86 138..." as the phone typed. Only text columns are touched; numbers,
   dates and booleans are written as they are (a negative number is a number, not text).
 
 Plain functions; a leaf module (openpyxl and polars only), so the feedback writer and the

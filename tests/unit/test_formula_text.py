@@ -23,7 +23,7 @@ from pipelines.formula_text import csv_frame, csv_text, looks_like_formula, text
         ("\t=cmd", "'\t=cmd"),
         ("\r=cmd", "'\r=cmd"),
         ("张三", "张三"),
-        (" =1+1", " =1+1"),  # a leading space: Excel takes it as text
+        (" =1+1", " =1+1"),  # a leading space: not in OWASP's list
         ("1+1", "1+1"),
         ("", ""),
         ("'=1+1", "'=1+1"),  # already prefixed: starts with ', left alone
