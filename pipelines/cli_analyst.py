@@ -41,9 +41,12 @@ def sql(
     """Run a query read-only against the analyst snapshot (analytics.duckdb).
 
     QUERY is a saved query's name (see `disputes queries`), a path to a .sql file, or SQL.
+    In --csv, a text starting with = + - @ (or a tab/CR) is written with a leading ' so a
+    spreadsheet shows it and does not evaluate it; --xlsx writes it as a text cell.
     """
     import duckdb
 
+    from pipelines.formula_text import csv_frame
     from warehouse.snapshot import (
         SnapshotMissingError,
         open_snapshot,
@@ -67,11 +70,11 @@ def sql(
     finally:
         con.close()
     _print_frame(frame, label, limit)
-    if csv:
-        frame.write_csv(csv)
+    if csv:  # text that starts like a formula gets an apostrophe (pipelines/formula_text.py)
+        csv_frame(frame).write_csv(csv)
     if parquet:
         frame.write_parquet(parquet)
-    if xlsx:
+    if xlsx:  # polars writes every text as a string cell, never a formula
         frame.write_excel(xlsx, worksheet="result", autofit=True)
     for target in (csv, parquet, xlsx):
         if target:

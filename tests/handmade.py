@@ -103,6 +103,12 @@ def write_register(
         sheet.append(["合计", len(rows)])
     for note in notes:
         sheet.append([note])
+    # Text is a string cell, as Excel stores a cell typed as text ("'=1+1", or a column
+    # formatted 文本): openpyxl would make "=1+1" a formula and "#N/A" an error cell.
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     book.save(path)
     if arrived is not None:
         stamp = arrived.timestamp()

@@ -3,7 +3,13 @@ and marked up in place (layout, titles and formats stay), any other file rebuilt
 (quality/feedback/rebuild.py); each sheet with issues marked (quality/feedback/markup.py);
 the 问题汇总 sheet first (quality/feedback/summary_sheet.py). The same workbook, masked
 (quality/feedback/mask.py), is then saved as its twin: built once, so the twin has exactly
-the full copy's highlights, comments and messages."""
+the full copy's highlights, comments and messages.
+
+No cell of either is a formula (pipelines/formula_text.py): the coordinator's .xlsx is
+opened with its cached values (what the ingest read and the coordinator saw, so a finding
+matches the cell it marks; a formula never computed in the file is an empty cell, as the
+ingest read it), and any text we write that openpyxl would take for a formula ("=1+1", a
+masked "=HYPERLINK(...)") or an error code ("#N/A") is saved as a string cell."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from pipelines.formula_text import text_cells
 from quality.feedback.markup import mark_sheet
 from quality.feedback.mask import mask_workbook
 from quality.feedback.rebuild import rebuild_workbook
@@ -33,7 +40,7 @@ def build_workbook(
     ``masked_target`` (see the module docstring); ``data_rows``: sheet -> its rows in
     raw.*_rows, the rows whose person cells are masked."""
     if source.suffix.lower() in {".xlsx", ".xlsm"} and source.exists():
-        wb = load_workbook(source)
+        wb = load_workbook(source, data_only=True)
     else:
         wb = rebuild_workbook(source, layouts, raw_grid)
     note_columns: dict[str, int] = {}
@@ -55,5 +62,6 @@ def _save(wb: Workbook, target: Path) -> None:
     """Write beside the target and rename: a reader never sees half a workbook."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp.xlsx")
+    text_cells(wb)
     wb.save(tmp)
     tmp.replace(target)

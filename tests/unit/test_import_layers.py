@@ -2,7 +2,8 @@
 its own layer or a lower one (docs/contracts.md, "Layers").
 
 Layers, low to high:
-  0 vocabulary  pipelines.vocabulary, pipelines.reference, pipelines.settings
+  0 vocabulary  pipelines.vocabulary, pipelines.reference, pipelines.settings,
+                pipelines.formula_text
   1 storage     warehouse
   2 ingest      pipelines.ingest, pipelines.privacy
   3 validation  quality (except quality.feedback), pipelines.models
@@ -32,6 +33,7 @@ LAYERS: dict[str, int] = {
     "pipelines.vocabulary": 0,
     "pipelines.reference": 0,
     "pipelines.settings": 0,
+    "pipelines.formula_text": 0,
     "warehouse": 1,
     "pipelines.ingest": 2,
     "pipelines.privacy": 2,
