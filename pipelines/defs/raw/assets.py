@@ -36,6 +36,8 @@ def raw_registers(
     context.log.info(summary.describe())
     for path, kind, reason in summary.rejected:
         context.log.warning(f"rejected {path}: {kind}: {reason}")
+    for incident in summary.incidents:  # tracebacks, dead reader processes: data team only
+        context.log.error(incident)
     for path, first in summary.duplicates:
         context.log.info(f"duplicate {path}: same bytes as {first}, not loaded again")
     return dg.MaterializeResult(metadata=summary.metadata())
