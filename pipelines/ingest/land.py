@@ -119,13 +119,33 @@ def scan_inbox(inbox: Path) -> list[Path]:
     return [a.path for a in scan_arrivals(inbox) if skip_kind(a) is None and reject_kind(a) is None]
 
 
+NAME_MAX = 255  # bytes in one file name (ext4, xfs, NTFS via a share: 255 units)
+
+
+def _quarantine_name(file_id: str, name: str) -> str:
+    """``<12 hex>_<name>``, the name's stem cut (at a character) so the whole stays within
+    NAME_MAX bytes: a coordinator's 80-character Chinese name is 240 bytes already, and the
+    prefix must not make the copy fail (it would have failed the file's landing)."""
+    prefix = f"{file_id[:12]}_"
+    full = prefix + name
+    if len(full.encode("utf-8")) <= NAME_MAX:
+        return full
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 8:
+        stem, suffix = name, ""
+    tail = f".{suffix}" if suffix else ""
+    room = NAME_MAX - len((prefix + tail).encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{prefix}{cut}{tail}"
+
+
 def _quarantine_copy(
     inbox: Path, arrival: Arrival, quarantine_dir: Path, file_id: str
 ) -> Path | None:
     """Keep the coordinator's rejected file as sent, beside the reason, never moved away
     from the inbox (the inbox belongs to whoever drops files there). Copied through
     ``open_in_inbox``: a file that became a symlink is not followed (no copy then)."""
-    target = quarantine_dir / "files" / f"{file_id[:12]}_{arrival.name}"
+    target = quarantine_dir / "files" / _quarantine_name(file_id, arrival.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         return target

@@ -65,6 +65,21 @@ def readable_name(name: str) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
+# datetime's range ends at year 9999; a share or a broken clock can stamp a file far
+# outside it (lstat gives any 64-bit second). Clamped, so one file cannot stop the walk; a
+# far-future time leaves the arrival at first_seen_at (the earlier of the two).
+_MTIME_MIN = datetime(1970, 1, 1)
+_MTIME_MAX = datetime(9999, 1, 1)
+
+
+def _naive_utc(seconds: float) -> datetime:
+    try:
+        when = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError, OSError):
+        return _MTIME_MAX if seconds > 0 else _MTIME_MIN
+    return min(max(when, _MTIME_MIN), _MTIME_MAX)
+
+
 def _kind(mode: int) -> EntryKind:
     if stat.S_ISLNK(mode):
         return "symlink"
@@ -83,7 +98,7 @@ def _entry(path: Path, parts: tuple[str, ...], st: os.stat_result) -> Entry:
         rel_path="/".join(readable_name(p) for p in parts),
         kind=kind,
         size=st.st_size if kind == "file" else 0,
-        mtime=datetime.fromtimestamp(st.st_mtime, tz=UTC).replace(tzinfo=None),
+        mtime=_naive_utc(st.st_mtime),
         mtime_ns=st.st_mtime_ns,
     )
 

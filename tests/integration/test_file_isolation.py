@@ -194,3 +194,29 @@ def test_a_file_whose_reader_dies_twice_is_rejected_and_the_rest_land(
     assert fetch_dicts(con, "select count(*) as n from raw.petition_rows") == [{"n": 9}]
     assert summary.rejected[0][0] == BIG and "died twice" in summary.rejected[0][2]
     con.close()
+
+
+def test_a_rejected_file_with_a_name_of_255_bytes_is_still_quarantined(tmp_path: Path) -> None:
+    """The quarantine copy is "<12 hex>_<name>": for a name near the 255-byte limit the copy
+    itself failed (File name too long) while the file landed. The name is cut instead."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # 3 + 12 * 6 + 6 = 81 characters of 3 bytes, + ".xlsx": 248 bytes (the limit is 255)
+    long_name = "北团镇" + "关于矛盾纠纷排查化解工作" * 6 + "月报台账表格.xlsx"
+    assert len(long_name.encode("utf-8")) == 248
+    (inbox / long_name).write_bytes(b"not a workbook")
+    petition_register(inbox / GOOD, "北团镇", 5, 2)
+    con = connect(tmp_path / "warehouse.duckdb")
+    summary = ingest_inbox(con, inbox, quarantine_dir=tmp_path / "quarantine", workers=1)
+    row = fetch_dicts(
+        con, "select status, reason_kind, quarantine_path from raw.files where status <> 'loaded'"
+    )[0]
+    assert (row["status"], row["reason_kind"]) == ("rejected", "unknown_template")
+    copy = Path(row["quarantine_path"])
+    assert copy.read_bytes() == b"not a workbook"
+    # 13 bytes of prefix + 237 bytes of stem (79 whole characters) + ".xlsx" = 255 bytes:
+    # the last two characters (表格) are cut.
+    assert len(copy.name.encode("utf-8")) == 13 + 237 + 5
+    assert copy.name.endswith("月报台账.xlsx") and copy.name[13:16] == "北团镇"
+    assert (summary.rows_landed, summary.incidents) == (2, [])
+    con.close()

@@ -6,6 +6,9 @@ socket, a GBK file name) beside good registers whose row counts are counted by h
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -141,4 +144,30 @@ def test_disputes_run_exits_0_with_links_pipes_and_gbk_names(tmp_path: Path) -> 
     assert fetch_dicts(
         con, "select township_code, count(*) as n from staging.petitions group by 1 order by 1"
     ) == [{"township_code": "350825100", "n": 5}, {"township_code": "350825101", "n": 5}]
+    con.close()
+
+
+@pytest.fixture
+def shm_inbox() -> Iterator[Path]:
+    """An inbox on tmpfs, which keeps any 64-bit mtime (ext4 clamps to the year 2446)."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm tmpfs here")
+    folder = Path(tempfile.mkdtemp(dir="/dev/shm", prefix="inbox-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_file_stamped_beyond_year_9999_is_walked_and_loaded(
+    tmp_path: Path, shm_inbox: Path
+) -> None:
+    """lstat gives any 64-bit time; datetime ends at 9999 (it raised, for the whole walk)."""
+    path = petition_register(shm_inbox / GOOD, "北团镇", 5, 2)
+    os.utime(path, (2**40, 2**40))  # about the year 36812
+    assert path.stat().st_mtime == 2**40
+    con = connect(tmp_path / "warehouse.duckdb")
+    summary = ingest_inbox(con, shm_inbox, quarantine_dir=tmp_path / "quarantine", workers=1)
+    assert summary.rows_landed == 2
+    assert fetch_dicts(con, "select status, year(file_mtime) as y from raw.files") == [
+        {"status": "loaded", "y": 9999}
+    ]
     con.close()
