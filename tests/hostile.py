@@ -4,10 +4,14 @@ registers: symlinks, a FIFO, a socket, a GBK file name. Each is made for real wi
 
 from __future__ import annotations
 
+import io
 import os
 import socket
+import zipfile
 from datetime import datetime
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from tests.handmade import PETITION_HEADER, id18, write_register
 
@@ -51,3 +55,28 @@ def gbk_named(folder: Path, name: str, content: bytes) -> Path:
     with os.fdopen(fd, "wb") as fh:
         fh.write(content)
     return Path(os.fsdecode(raw))
+
+
+def gb2312_workbook(path: Path) -> Path:
+    """A register whose workbook.xml is declared GB2312 with a hidden sheet named in GBK,
+    as an old export tool writes it: pipelines/ingest/read.py's hidden-sheet scan decodes
+    sheet names as UTF-8 and raises UnicodeDecodeError (a real reader bug, left for the
+    reader's owner: the file is rejected internal_error, the rest loads)."""
+    built = petition_register(path.with_suffix(".tmp.xlsx"), "姑田镇", 5, 3)
+    book = load_workbook(built)
+    hidden = book.create_sheet("说明")
+    hidden.sheet_state = "hidden"
+    hidden.append(["填表说明"])
+    book.save(built)
+    out = io.BytesIO()
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = b'<?xml version="1.0" encoding="GB2312"?>' + data.replace(
+                    "说明".encode(), "说明".encode("gbk")
+                )
+            dst.writestr(info, data)
+    built.unlink()
+    path.write_bytes(out.getvalue())
+    return path

@@ -1,27 +1,23 @@
 """Per-file isolation (issue 13, item 1): one file's exception - of our reader, of a pool
 worker that dies under it - rejects that file (``internal_error``, traceback for the data
 team) and every other file lands. Real inputs, real processes: a workbook whose
-workbook.xml is GB2312 (our reader raised UnicodeDecodeError on it), a pool worker killed
-with SIGKILL by this test while it reads a large register."""
+workbook.xml is GB2312 (our reader raises UnicodeDecodeError on it, tests/hostile.py), a
+pool worker killed with SIGKILL by this test while it reads a large register."""
 
 from __future__ import annotations
 
 import csv
-import io
 import shutil
 import signal
 import threading
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
-from openpyxl import load_workbook
 
 from pipelines.ingest.land import ingest_inbox
 from tests.handmade import PETITION_HEADER, id18
-from tests.hostile import petition_register
+from tests.hostile import gb2312_workbook, petition_register
 from warehouse.db import connect, fetch_dicts
 
 pytestmark = pytest.mark.integration
@@ -32,34 +28,11 @@ BIG = "朋口镇2025年5月信访事项登记台账.csv"
 BIG_ROWS = 200_000  # ~21 MB: a few seconds of one worker's time, and over POOL_MIN_BYTES
 
 
-def _gb2312_workbook(path: Path) -> Path:
-    """A register whose workbook.xml is declared GB2312 with a hidden sheet named in GBK,
-    as an old export tool writes it: the hidden-sheet scan decoded names as UTF-8."""
-    built = petition_register(path.with_suffix(".tmp.xlsx"), "姑田镇", 5, 3)
-    book = load_workbook(built)
-    hidden = book.create_sheet("说明")
-    hidden.sheet_state = "hidden"
-    hidden.append(["填表说明"])
-    book.save(built)
-    out = io.BytesIO()
-    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                data = b'<?xml version="1.0" encoding="GB2312"?>' + data.replace(
-                    "说明".encode(), "说明".encode("gbk")
-                )
-            dst.writestr(info, data)
-    built.unlink()
-    path.write_bytes(out.getvalue())
-    return path
-
-
 def test_a_workbook_that_makes_our_reader_raise_is_rejected_alone(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     petition_register(inbox / GOOD, "北团镇", 5, 2)
     petition_register(inbox / "莲峰镇2025年5月信访事项登记台账.xlsx", "莲峰镇", 5, 4)
-    _gb2312_workbook(inbox / GB2312)
+    gb2312_workbook(inbox / GB2312)
     con = connect(tmp_path / "warehouse.duckdb")
     summary = ingest_inbox(con, inbox, quarantine_dir=tmp_path / "quarantine", workers=1)
     files = fetch_dicts(
@@ -145,13 +118,6 @@ class WorkerKiller:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Iterator[object]:
-    con = connect(tmp_path / "warehouse.duckdb")
-    yield con
-    con.close()
 
 
 def test_a_pool_worker_killed_mid_read_loses_nothing(tmp_path: Path, big_register: Path) -> None:

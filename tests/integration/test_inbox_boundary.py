@@ -15,10 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.defs.sensors import inbox_state
 from pipelines.ingest.extract import ExtractJob, extract_job
 from pipelines.ingest.land import ingest_inbox
 from pipelines.ingest.walk import readable_name
-from tests.hostile import gbk_named, petition_register, unix_socket
+from tests.handmade import id18
+from tests.hostile import gb2312_workbook, gbk_named, petition_register, unix_socket
 from warehouse.db import connect, fetch_dicts
 
 pytestmark = pytest.mark.integration
@@ -135,6 +137,7 @@ def test_disputes_run_exits_0_with_links_pipes_and_gbk_names(tmp_path: Path) -> 
     ("... is not in the subpath of ...") and the run fail with nothing loaded."""
     inbox = _hostile_inbox(tmp_path)
     gbk_named(inbox, GBK_NAME, petition_register(tmp_path / "b.xlsx", "莲峰镇", 7, 5).read_bytes())
+    gb2312_workbook(inbox / "姑田镇2025年5月信访事项登记台账.xlsx")  # our reader raises on it
     home = tmp_path / "home"
     result = CliRunner().invoke(
         app, ["run", "--inbox", str(inbox), "--home", str(home), "--as-of", "2025-08-31"]
@@ -144,7 +147,27 @@ def test_disputes_run_exits_0_with_links_pipes_and_gbk_names(tmp_path: Path) -> 
     assert fetch_dicts(
         con, "select township_code, count(*) as n from staging.petitions group by 1 order by 1"
     ) == [{"township_code": "350825100", "n": 5}, {"township_code": "350825101", "n": 5}]
+    assert fetch_dicts(con, "select reason_kind from raw.files where file_name like '姑田镇%'") == [
+        {"reason_kind": "internal_error"}
+    ]
     con.close()
+    # The traceback is in the data team's log (the run's output), its ID numbers masked.
+    assert "Traceback" in result.output and "UnicodeDecodeError" in result.output
+    assert id18("35082519700303123") not in result.output
+
+
+def test_the_sensor_lists_links_and_gbk_names_without_following(tmp_path: Path) -> None:
+    """The inbox sensor walks like the ingest: a GBK name (it could not be hashed as UTF-8)
+    and a link are listed; the link's target changing outside is no change of the inbox."""
+    inbox = tmp_path / "inbox"
+    petition_register(inbox / GOOD, "北团镇", 5, 2)
+    gbk_named(inbox, GBK_NAME, b"x")
+    target = petition_register(tmp_path / "elsewhere" / OUTSIDE, "莲峰镇", 5, 4)
+    (inbox / "链接.xlsx").symlink_to(target)
+    before = inbox_state(inbox)
+    assert before.files == 3
+    target.write_bytes(b"changed outside")
+    assert inbox_state(inbox).digest == before.digest
 
 
 @pytest.fixture
