@@ -384,10 +384,18 @@ def ingest_inbox(
     summary.files_new = len(todo)
     new_bytes = sum(a.size for a in todo.values())
     jobs = [ExtractJob(a.path, a.name, inbox, a.parts, sha) for sha, a in todo.items()]
-    by_path = {str(a.path): a for a in todo.values()}
+    by_path = {str(a.path): (sha, a) for sha, a in todo.items()}
     batch = LandingBatch()
     for ef in iter_extract(jobs, workers if new_bytes >= POOL_MIN_BYTES else 1):
-        _land_one(batch, ef, by_path[ef.path], inbox, quarantine_dir, now, summary)
+        sha, arrival = by_path[ef.path]
+        if ef.sha256 != sha:
+            # Rewritten between the hash and the read (still being copied in): its id is
+            # not what was checked against raw.files, so it is left for the next run,
+            # which sees it whole (and records it then).
+            summary.files_new -= 1
+            summary.incidents.append(f"{arrival.rel_path}: changed while read; next run")
+            continue
+        _land_one(batch, ef, arrival, inbox, quarantine_dir, now, summary)
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
     batch.files.extend(arrival_records)
