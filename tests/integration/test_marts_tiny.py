@@ -77,7 +77,8 @@ REGISTERS = {
         f"BT-002,北团镇,劳动社保,周九,{ID_G},13300000007,3,2025-04-06,化解中,,"
         "XF2025102,2025-04-08,来信,本县,2025-04-10,2025-04-30,否,",
         "BT-003,北团镇,邻里纠纷,吴十,,13300000008,1,2025-04-10,已化解,2025-04-20,,,,,,,,",
-        f",北团镇,婚姻家庭,郑一,{ID_H},13300000010,1,2025-04-12,化解中,,,2025-04-15,走访,本县,,,,",
+        f",北团镇,婚姻家庭,郑一,{ID_H},13300000010,1,2025-04-12,化解中,,"
+        ",2025-04-15,走访,本县,,,,",
         "BT-005,北团镇,邻里纠纷,陈二,,13300000009,1,2025-04-20,化解中,,"
         "XF2025103,2025-04-22,来电,本县,2025-04-21,,否,",
     ],
@@ -106,7 +107,8 @@ REGISTERS = {
     ],
     "莲峰镇2024年3月信访事项登记台账.csv": [
         PETITION_HEADER,
-        f"XF2024002,2024-03-15,来信,钱七,{ID_E},13500000005,3,其他,本县,2024-03-20,2024-04-10,否,,",
+        f"XF2024002,2024-03-15,来信,钱七,{ID_E},13500000005,3,其他,本县,"
+        "2024-03-20,2024-04-10,否,,",
     ],
     "莲峰镇2025年3月信访事项登记台账.csv": [
         PETITION_HEADER,
@@ -167,8 +169,7 @@ def _month(home: Path, month: str, township: str = LIANFENG) -> dict[str, Any]:
     rows = _rows(
         home,
         "select * from marts.township_monthly where month = cast(? as date) and township_code = ?",
-        month,
-        township,
+        month, township,
     )
     assert len(rows) == 1
     return rows[0]
@@ -183,13 +184,12 @@ def D(text: str | None) -> Decimal | None:  # noqa: N802
 
 
 def test_every_registers_rows_are_staged(home: Path) -> None:
-    counts = _rows(
-        home,
-        "select (select count(*) from staging.disputes) as d,"
-        " (select count(*) from staging.petitions) as p",
-    )[0]
+    counts = _rows(home, "select (select count(*) from staging.disputes) as d,"
+                         " (select count(*) from staging.petitions) as p")[0]
     assert counts == {"d": 10, "p": 15}
-    quarantined = _rows(home, "select rule, field from quality.row_issues where severity = 'error'")
+    quarantined = _rows(
+        home, "select rule, field from quality.row_issues where severity = 'error'"
+    )
     assert quarantined == [{"rule": "date_order", "field": "accepted_date"}]  # BT-005
 
 
@@ -227,11 +227,8 @@ def test_beituan_april_with_dispute_petitions(home: Path) -> None:
 
 
 def test_range_and_grid(home: Path) -> None:
-    months = _rows(
-        home,
-        "select min(month) as lo, max(month) as hi, count(distinct month) as n,"
-        " count(*) as cells from marts.township_monthly",
-    )[0]
+    months = _rows(home, "select min(month) as lo, max(month) as hi, count(distinct month) as n,"
+                         " count(*) as cells from marts.township_monthly")[0]
     assert months == {"lo": date(2024, 3, 1), "hi": date(2025, 5, 1), "n": 15, "cells": 15 * 17}
 
 
@@ -306,15 +303,10 @@ def test_other_townships_and_months(home: Path) -> None:
 
 def test_category_monthly(home: Path) -> None:
     rows = {
-        (str(r["month"]), r["category"]): (
-            r["new_cases"],
-            r["resolved_cases"],
-            r["petition_batches"],
-            r["petition_persons"],
-        )
-        for r in _rows(
-            home, "select * from marts.category_monthly where township_code = ?", LIANFENG
-        )
+        (str(r["month"]), r["category"]): (r["new_cases"], r["resolved_cases"],
+                                           r["petition_batches"], r["petition_persons"])
+        for r in _rows(home, "select * from marts.category_monthly where township_code = ?",
+                       LIANFENG)
     }
     assert rows[("2025-03-01", "合同债务")] == (1, 0, 2, 2)
     assert rows[("2025-03-01", "土地山林")] == (1, 0, 1, 6)
@@ -322,23 +314,13 @@ def test_category_monthly(home: Path) -> None:
     assert rows[("2025-04-01", "婚姻家庭")] == (1, 1, 0, 0)
     assert rows[("2025-04-01", "其他")] == (1, 0, 1, 1)
     beituan = {
-        r["category"]: (
-            r["new_cases"],
-            r["resolved_cases"],
-            r["petition_batches"],
-            r["petition_persons"],
-        )
-        for r in _rows(
-            home,
-            "select * from marts.category_monthly where township_code = ?"
-            " and month = date '2025-04-01'",
-            BEITUAN,
-        )
+        r["category"]: (r["new_cases"], r["resolved_cases"], r["petition_batches"],
+                        r["petition_persons"])
+        for r in _rows(home, "select * from marts.category_monthly where township_code = ?"
+                             " and month = date '2025-04-01'", BEITUAN)
     }
     assert beituan == {
-        "征地拆迁": (1, 0, 1, 7),
-        "劳动社保": (1, 0, 1, 1),
-        "婚姻家庭": (1, 0, 1, 1),
+        "征地拆迁": (1, 0, 1, 7), "劳动社保": (1, 0, 1, 1), "婚姻家庭": (1, 0, 1, 1),
         "邻里纠纷": (1, 1, 0, 0),
     }
 
@@ -374,9 +356,7 @@ def test_repeat_petitioners(home: Path) -> None:
     assert (li["petition_events"], li["repeat_matters"], li["open_matters"]) == (2, 1, 1)
     assert (li["highest_level"], li["is_escalated"]) == ("province", True)
     assert (li["first_petition_date"], li["last_petition_date"]) == (
-        date(2025, 3, 3),
-        date(2025, 4, 8),
-    )
+        date(2025, 3, 3), date(2025, 4, 8))
     wang = rows[_key(ID_C)]
     assert (wang["petition_events"], wang["matters"], wang["repeat_matters"]) == (3, 3, 0)
     assert (wang["is_repeat"], wang["highest_level"], wang["group_events"]) == (False, "city", 1)

@@ -24,20 +24,10 @@ pytestmark = pytest.mark.integration
 
 TOWNSHIPS = ["莲峰", "北团", "姑田", "四堡"]
 FIGURES = (
-    "new_cases",
-    "resolved_cases",
-    "open_cases",
-    "resolution_rate",
-    "petition_batches",
-    "petition_persons",
-    "yoy_batches_pct",
-    "yoy_persons_pct",
-    "timely_acceptance_rate",
-    "on_time_conclusion_rate",
-    "one_time_resolution_rate",
-    "first_visit_meeting_rate",
-    "group_petitions",
-    "escalated_petitions",
+    "new_cases", "resolved_cases", "open_cases", "resolution_rate", "petition_batches",
+    "petition_persons", "yoy_batches_pct", "yoy_persons_pct", "timely_acceptance_rate",
+    "on_time_conclusion_rate", "one_time_resolution_rate", "first_visit_meeting_rate",
+    "group_petitions", "escalated_petitions",
 )
 
 
@@ -114,9 +104,9 @@ def test_township_monthly_has_every_township_with_zeros(built: tuple[World, Path
         (m, t.code) for m in months for t in townships()
     }
     outside = [r for r in rows if r["township_code"] not in world.meta["townships"]]
-    assert outside and all(r[f] in ("0", "") for r in outside for f in FIGURES), (
-        "townships without registers have zeros and null rates"
-    )
+    assert outside and all(
+        r[f] in ("0", "") for r in outside for f in FIGURES
+    ), "townships without registers have zeros and null rates"
 
 
 def test_category_monthly(built: tuple[World, Path]) -> None:
@@ -124,9 +114,8 @@ def test_category_monthly(built: tuple[World, Path]) -> None:
     key = ("month", "township_code", "category")
     truth = _by(_truth(world, "category_monthly"), *key)
     mart = _by(_mart(home, "select * from marts.category_monthly"), *key)
-    _assert_equal(
-        truth, mart, ["new_cases", "resolved_cases", "petition_batches", "petition_persons"]
-    )
+    _assert_equal(truth, mart, ["new_cases", "resolved_cases", "petition_batches",
+                                "petition_persons"])
 
 
 def test_county_summary(built: tuple[World, Path]) -> None:
@@ -159,11 +148,8 @@ def test_overdue_petitions(built: tuple[World, Path]) -> None:
     key = ("township_code", "person_key", "petition_date", "stage")
     truth = _by(truth_rows, *key)
     mart = _by(
-        _mart(
-            home,
-            "select * exclude (petition_no), coalesce(petition_no, '') as petition_no"
-            " from marts.overdue_petitions",
-        ),
+        _mart(home, "select * exclude (petition_no), coalesce(petition_no, '') as petition_no"
+                    " from marts.overdue_petitions"),
         *key,
     )
     _assert_equal(truth, mart, ["petition_no", "deadline", "days_overdue"])

@@ -11,7 +11,6 @@ from tests.screenshots import needs_chromium, png_pixels, screenshot
 
 pytestmark = pytest.mark.integration
 
-
 def _report(published, tmp_path: Path) -> Path:
     month = published.world.as_of.replace(day=1)
     month = (

@@ -85,9 +85,8 @@ def test_leading_comment_is_the_description() -> None:
 
 def test_build_order_follows_dependencies(tmp_path: Path) -> None:
     _write(tmp_path, "marts/c.sql", "select * from intermediate.b join staging.s using (k)")
-    _write(
-        tmp_path, "intermediate/b.sql", "with q as (select * from intermediate.a) select * from q"
-    )
+    _write(tmp_path, "intermediate/b.sql",
+           "with q as (select * from intermediate.a) select * from q")
     _write(tmp_path, "intermediate/a.sql", "select * from staging.s")
     models = discover(tmp_path)
     assert [m.table for m in models] == ["intermediate.a", "intermediate.b", "marts.c"]
@@ -112,8 +111,7 @@ def test_self_reference_is_a_cycle(tmp_path: Path) -> None:
 
 def test_materialize_binds_parameters_and_counts_rows(tmp_path: Path) -> None:
     path = _write(
-        tmp_path,
-        "marts/recent.sql",
+        tmp_path, "marts/recent.sql",
         "-- One row per recent thing.\nselect * from staging.things where d <= $as_of",
     )
     model = load_model(path, tmp_path)
@@ -138,10 +136,5 @@ def test_project_models_build_in_order() -> None:
             name = ".".join(dep)
             if name in tables:
                 assert tables.index(name) < tables.index(model.table)
-    assert {
-        "marts.township_monthly",
-        "marts.category_monthly",
-        "marts.county_summary",
-        "marts.repeat_petitioners",
-        "marts.overdue_petitions",
-    } <= set(tables)
+    assert {"marts.township_monthly", "marts.category_monthly", "marts.county_summary",
+            "marts.repeat_petitioners", "marts.overdue_petitions"} <= set(tables)

@@ -14,15 +14,8 @@ def _parties(*rows: tuple) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=list(PARTY_COLUMNS), orient="row")
 
 
-def _p(
-    row_id: str,
-    name: str | None,
-    id_number: str | None,
-    phone: str | None,
-    kind: str | None = "mobile",
-    index: int = 0,
-    template: str = "petition",
-) -> tuple:
+def _p(row_id: str, name: str | None, id_number: str | None, phone: str | None,
+       kind: str | None = "mobile", index: int = 0, template: str = "petition") -> tuple:
     return (row_id, template, index, name, id_number, phone, kind if phone else None)
 
 

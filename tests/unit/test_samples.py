@@ -236,10 +236,7 @@ def test_petitioned_disputes_are_in_the_small_world() -> None:
     for e in only:  # a dispute-only event: the dispute's own people and category
         case = world.cases[e.case_row]  # type: ignore[index]
         assert (e.pid, e.category, e.people_count) == (
-            case.parties[0],
-            case.category,
-            case.people_count,
-        )
+            case.parties[0], case.category, case.people_count)
         assert case.found <= e.day
 
 

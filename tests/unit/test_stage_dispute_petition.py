@@ -39,26 +39,13 @@ def test_empty_petition_columns_are_just_a_dispute() -> None:
 
 
 def test_filled_petition_columns_are_typed() -> None:
-    cells = _row(
-        5,
-        petition_no="XF1",
-        petition_date="3月4日",
-        form="来访",
-        level="赴市",
-        accepted_date="2025.3.6",
-        is_extended="是",
-    )
+    cells = _row(5, petition_no="XF1", petition_date="3月4日", form="来访", level="赴市",
+                 accepted_date="2025.3.6", is_extended="是")
     record = stage_sheet(CTX, [cells], HEADERS).rows[0]
     assert (record["petition_no"], record["petition_date"], record["form"]) == (
-        "XF1",
-        date(2025, 3, 4),
-        "visit",
-    )
+        "XF1", date(2025, 3, 4), "visit")
     assert (record["level"], record["accepted_date"], record["is_extended"]) == (
-        "city",
-        date(2025, 3, 6),
-        True,
-    )
+        "city", date(2025, 3, 6), True)
     assert record["people_count"] == 3  # the dispute's 涉及人数
 
 
@@ -74,6 +61,4 @@ def test_petition_columns_without_a_petition_date_keep_the_dispute() -> None:
     assert len(staged.rows) == 2
     assert all(r["petition_date"] is None and r["form"] is None for r in staged.rows)
     assert [(i.excel_row, i.rule) for i in staged.issues] == [
-        (7, "petition_date_missing"),
-        (8, "date_unparseable"),
-    ]
+        (7, "petition_date_missing"), (8, "date_unparseable")]
