@@ -20,6 +20,9 @@ import duckdb
 import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
+# Rejected without being read (a symlink in the inbox, pipelines/ingest/walk.py): says
+# nothing about the reader or the templates, so it is no part of the county's verdict.
+NEVER_READ = ("not_regular_file",)
 FILE_ERROR_SHARE = 0.5  # > 50% of a file's rows in error -> the file is systemic
 COUNTY_MIN_TOWNSHIPS = 2  # every file of the batch systemic, from this many townships -> block
 
@@ -53,6 +56,7 @@ def systemic_verdict(health: pd.DataFrame, template: str | None = None) -> Syste
     """The verdict over the latest batch; ``template`` narrows the files to one register
     kind (rejected files whose template is unknown count for every kind)."""
     batch = health[health["in_latest_batch"].fillna(False).astype(bool)]
+    batch = batch[~batch["reason_kind"].isin(NEVER_READ)]
     if template is not None:
         batch = batch[(batch["template"] == template) | batch["template"].isna()]
     bad = batch[batch["systemic"]]

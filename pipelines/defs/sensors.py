@@ -15,6 +15,7 @@ from pipelines.defs.jobs import nightly_job
 from pipelines.defs.ops_instance import NIGHTLY_JOB_NAME
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.defs.schedules import as_of_run_config
+from pipelines.ingest.walk import walk_inbox
 from pipelines.settings import today_shanghai
 from warehouse.db import connect
 
@@ -36,16 +37,17 @@ class InboxState:
 
 
 def inbox_state(inbox: Path) -> InboxState:
-    """sha256 over (relative path, size, mtime_ns) of every file under ``inbox``, skipping
-    hidden files and Office lock files (~$...)."""
+    """sha256 over (relative path, size, mtime_ns) of every entry under ``inbox``, skipping
+    hidden files and Office lock files (~$...). Walked like the ingest walks it
+    (pipelines/ingest/walk.py): symlinks are not followed, a GBK name is hashed readably."""
     entries = []
     newest = 0.0
-    for path in sorted(inbox.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+    for entry in walk_inbox(inbox):
+        if entry.name.startswith((".", "~$")):
             continue
-        stat = path.stat()
-        entries.append(f"{path.relative_to(inbox).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
-        newest = max(newest, stat.st_mtime)
+        entries.append(f"{entry.rel_path}\t{entry.size}\t{entry.mtime_ns}")
+        if entry.kind == "file":
+            newest = max(newest, entry.mtime_ns / 1e9)
     digest = hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest()
     return InboxState(digest=digest, files=len(entries), newest_mtime=newest)
 

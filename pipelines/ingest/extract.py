@@ -3,6 +3,16 @@
 This is the unit of work of the ingest's process pool: a plain function of a path returning
 a picklable value, so a broken file can only ever produce a failure record with a Chinese
 reason, never stop the run for the other townships (DESIGN.md section 7).
+
+Per-file isolation: whatever goes wrong inside one file - a bug of ours in layout or
+placing, an exception fastexcel or openpyxl raise on an input nobody foresaw - ends as that
+file rejected with kind ``internal_error`` (the traceback travels back in
+``ExtractedFile.traceback`` for the data team's log; the coordinator reads that nothing is
+needed from them). A pool worker that dies (segfault in a native reader, OOM kill) breaks
+the whole ``ProcessPoolExecutor``; ``iter_extract`` then reads each file that was in
+flight once more, alone in a fresh process (so an innocent neighbour still loads and the
+culprit only kills its own process), rejects a file whose reader dies again, and starts a
+new pool for the rest.
 """
 
 from __future__ import annotations
@@ -10,16 +20,22 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
+import traceback
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import NamedTuple
 
 from pipelines.ingest.context import resolve_place
 from pipelines.ingest.layout import TableLayout, find_table, normalize_header
 from pipelines.ingest.read import SheetGrid, UnreadableFile, read_bytes
+from pipelines.ingest.walk import NotRegularFile, read_in_inbox
+from pipelines.privacy import scrub
 
 # Sheets that explain how to fill the register, or hold dropdown lists: not data.
 _INSTRUCTION_SHEET = re.compile(
@@ -71,6 +87,10 @@ class ExtractedFile:
     error: ExtractError | None = None
     sheets: list[ExtractedSheet] = field(default_factory=list)
     skipped: list[SkippedSheet] = field(default_factory=list)
+    # internal_error: the (scrubbed) traceback, for the data team's log only
+    traceback: str | None = None
+    # what happened on the way that the data team should know (a reader process died)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def loaded_sheets(self) -> list[ExtractedSheet]:
@@ -79,6 +99,32 @@ class ExtractedFile:
     @property
     def data_rows(self) -> int:
         return sum(s.data_rows for s in self.loaded_sheets)
+
+
+NOT_REGULAR_FILE_ZH = (
+    "这是快捷方式/链接，不是文件本身，系统不会打开链接指向的内容。"
+    "请把台账文件本身（而不是快捷方式）放入报送文件夹后重新报送。"
+)
+
+
+def internal_error(detail: str) -> ExtractError:
+    """Something of ours or of a library failed on this file: not the coordinator's fault,
+    nothing for them to do unless the data team asks (the English reason says what)."""
+    return ExtractError(
+        "internal_error",
+        "系统处理该文件时出现内部错误，已自动通知数据组处理。您暂时无需任何操作，"
+        "如需重新报送，数据组会另行联系。",
+        f"internal error: {detail}",
+    )
+
+
+def not_regular_file() -> ExtractError:
+    """Between the inbox walk and the read the file became a symlink (or folder, FIFO)."""
+    return ExtractError(
+        "not_regular_file",
+        NOT_REGULAR_FILE_ZH,
+        "not a regular file when read (symlink?): never followed or read",
+    )
 
 
 def _no_township(sheet: str) -> ExtractError:
@@ -147,19 +193,65 @@ def extract_sheet(grid: SheetGrid, file_name: str) -> ExtractedSheet | SkippedSh
     )
 
 
-def extract_file(path: Path) -> ExtractedFile:
-    """Read, lay out and place every sheet of one file; never raises for a bad file."""
+@dataclass(frozen=True)
+class ExtractJob:
+    """One file for ``extract_job``: picklable, so it crosses into a pool worker.
+
+    ``name`` is the readable file name (a GBK name decoded, pipelines/ingest/walk.py): the
+    township and month are found in it. With ``inbox`` set the file is opened beneath it
+    along ``parts`` without following any symlink. ``sha256`` is what the inbox walk
+    hashed: the file's id if it cannot be read at all any more.
+    """
+
+    path: Path
+    name: str
+    inbox: Path | None = None
+    parts: tuple[str, ...] = ()
+    sha256: str = ""
+
+
+def extract_file(
+    path: Path, *, name: str | None = None, inbox: Path | None = None
+) -> ExtractedFile:
+    """Read, lay out and place every sheet of one file; never raises for a bad file (an
+    unforeseen exception rejects the file as ``internal_error``)."""
     path = Path(path)
-    data = path.read_bytes()
-    result = ExtractedFile(str(path), hashlib.sha256(data).hexdigest(), len(data))
+    parts = Path(path).relative_to(inbox).parts if inbox is not None else ()
+    return extract_job(ExtractJob(path, name or path.name, inbox, parts))
+
+
+def extract_job(job: ExtractJob) -> ExtractedFile:
+    """``extract_file`` for one job: the pool's unit of work."""
     try:
-        grids = read_bytes(data, name=path.name)
+        if job.inbox is not None:
+            data = read_in_inbox(job.inbox, job.parts)
+        else:
+            data = read_in_inbox(job.path.parent, (job.path.name,))
+    except NotRegularFile:
+        return ExtractedFile(str(job.path), job.sha256, 0, error=not_regular_file())
+    except OSError as exc:
+        detail = f"{type(exc).__name__}: {exc.strerror or 'cannot open'} (while reading)"
+        return ExtractedFile(str(job.path), job.sha256, 0, error=internal_error(detail))
+    result = ExtractedFile(str(job.path), hashlib.sha256(data).hexdigest(), len(data))
+    try:
+        _extract_sheets(result, data, job.name)
+    except Exception as exc:  # noqa: BLE001 - per-file isolation: any failure rejects one file
+        result.sheets.clear()
+        result.skipped.clear()
+        result.error = internal_error(scrub(f"{type(exc).__name__}: {exc}")[:500])
+        result.traceback = scrub(traceback.format_exc())
+    return result
+
+
+def _extract_sheets(result: ExtractedFile, data: bytes, name: str) -> None:
+    try:
+        grids = read_bytes(data, name=name)
     except UnreadableFile as exc:
         result.error = ExtractError(exc.kind, exc.message_zh, exc.message_en)
-        return result
+        return
     headers_seen: list[str] = []
     for grid in grids:
-        outcome = extract_sheet(grid, path.name)
+        outcome = extract_sheet(grid, name)
         if isinstance(outcome, SkippedSheet):
             result.skipped.append(outcome)
             if grid.visible:
@@ -170,7 +262,6 @@ def extract_file(path: Path) -> ExtractedFile:
         result.error = _unknown_template(list(dict.fromkeys(h for h in headers_seen if h)))
     elif all(s.error is not None for s in result.sheets):
         result.error = result.sheets[0].error
-    return result
 
 
 def _header_guess(grid: SheetGrid) -> list[str]:
@@ -182,21 +273,77 @@ def _header_guess(grid: SheetGrid) -> list[str]:
     return [normalize_header(v) for v in row if v and v.strip()]
 
 
-def iter_extract(paths: Sequence[Path], workers: int = 2) -> Iterator[ExtractedFile]:
+def _as_job(item: Path | ExtractJob) -> ExtractJob:
+    return item if isinstance(item, ExtractJob) else ExtractJob(Path(item), Path(item).name)
+
+
+def iter_extract(paths: Sequence[Path | ExtractJob], workers: int = 2) -> Iterator[ExtractedFile]:
     """extract_file over many files in a process pool, yielded in the order of ``paths``
     as they finish, so the caller can land one file while the workers read the next.
 
     The pool uses "spawn": a forked child inherits polars' thread pool locks from a parent
     that already ran polars and was seen to hang forever (measured here, Linux, fork).
+    A worker that dies is survived (module docstring); serially (one worker, or fewer than
+    4 files: a pool's start-up would cost more than it saves) there is no process to lose.
     """
-    if workers <= 1 or len(paths) < 4:
-        yield from (extract_file(p) for p in paths)
+    jobs = [_as_job(p) for p in paths]
+    if workers <= 1 or len(jobs) < 4:
+        yield from (extract_job(j) for j in jobs)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(extract_file, paths, chunksize=4)
+    yield from _pooled(jobs, workers, multiprocessing.get_context("spawn"))
 
 
-def extract_many(paths: Sequence[Path], workers: int = 2) -> list[ExtractedFile]:
+def _pooled(jobs: list[ExtractJob], workers: int, context: BaseContext) -> Iterator[ExtractedFile]:
+    """Results in job order. At most ``2 * workers`` files are in flight (those are what a
+    dying worker takes down with it, read again alone by ``_alone``)."""
+    done: dict[int, ExtractedFile] = {}
+    waiting = deque(range(len(jobs)))
+    emitted = 0
+    while emitted < len(jobs):
+        broken: list[int] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            running: dict[Future[ExtractedFile], int] = {}
+            while (waiting or running) and not broken:
+                while waiting and len(running) < 2 * workers:
+                    index = waiting.popleft()
+                    running[pool.submit(extract_job, jobs[index])] = index
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = running.pop(future)
+                    try:
+                        done[index] = future.result()
+                    except BrokenProcessPool:
+                        broken.append(index)
+                while emitted in done:
+                    yield done.pop(emitted)
+                    emitted += 1
+            # Once broken, every future still running fails too (or finished just before).
+            for future, index in running.items():
+                try:
+                    done[index] = future.result()
+                except BrokenProcessPool:
+                    broken.append(index)
+        for index in sorted(broken):
+            done[index] = _alone(jobs[index], context)
+        while emitted in done:
+            yield done.pop(emitted)
+            emitted += 1
+
+
+def _alone(job: ExtractJob, context: BaseContext) -> ExtractedFile:
+    """Read a file that was in flight when a worker died once more, alone in a new process:
+    if it was a neighbour's fault it loads now; if its reader dies again it is rejected."""
+    note = f"a reader process died while {job.name!r} was in flight; read again alone"
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            result = pool.submit(extract_job, job).result()
+        except BrokenProcessPool:
+            detail = "the reader process died twice on this file (native crash or memory kill)"
+            result = ExtractedFile(str(job.path), job.sha256, 0, error=internal_error(detail))
+    result.notes.append(note)
+    return result
+
+
+def extract_many(paths: Sequence[Path | ExtractJob], workers: int = 2) -> list[ExtractedFile]:
     """All of ``iter_extract`` at once, in the order of ``paths``."""
     return list(iter_extract(paths, workers))

@@ -2,12 +2,20 @@
 
 Files are read in a process pool (a reader uses one core; see DESIGN.md section 10) and
 written to DuckDB in bulk from the main process, which is the only writer.
+
+The inbox is walked without following anything (pipelines/ingest/walk.py) and each file
+is isolated: whatever one file does while it is read, laid out, placed or landed ends as
+that file rejected with a reason (``internal_error`` when nothing better fits), its
+traceback in ``IngestSummary.incidents`` for the data team's log, and every other file
+goes on. Only what fails for the whole county (the warehouse itself) fails the run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +27,26 @@ from pipelines.ingest.arrivals import (
     Arrival,
     duplicate_id,
     duplicate_record,
+    link_id,
+    link_record,
+    reject_kind,
     skip_kind,
     skipped_id,
     skipped_record,
+    unread_id,
+    unread_record,
 )
 from pipelines.ingest.context import resolve_township
-from pipelines.ingest.extract import ExtractedFile, iter_extract
+from pipelines.ingest.extract import (
+    ExtractedFile,
+    ExtractError,
+    ExtractJob,
+    internal_error,
+    iter_extract,
+)
 from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
+from pipelines.ingest.walk import NotRegularFile, open_in_inbox, walk_inbox
+from pipelines.privacy import scrub
 from warehouse.db import execute_script
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -45,6 +66,9 @@ class IngestSummary:
     # (path, path of the file it copies) and (path, kind): new this run, not rejections.
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # What the data team must look at: tracebacks of internal errors, reader processes that
+    # died. English, PII scrubbed (pipelines.privacy.scrub); logged at error level.
+    incidents: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         return (
@@ -63,6 +87,7 @@ class IngestSummary:
                 f"{path}: duplicate of {first}" for path, first in self.duplicates
             ),
             "skipped_this_run": "\n".join(f"{path}: {kind}" for path, kind in self.skipped),
+            "incidents_this_run": "\n\n".join(self.incidents),
             "files_seen": self.files_seen,
             "files_new": self.files_new,
             "files_rejected": self.files_rejected,
@@ -73,35 +98,64 @@ class IngestSummary:
         }
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(inbox: Path, arrival: Arrival) -> str:
+    """sha256 of a file in the inbox, opened without following symlinks (walk.py)."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with os.fdopen(open_in_inbox(inbox, arrival.parts), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def scan_arrivals(inbox: Path) -> list[Path]:
-    """Every file under ``inbox``, in a stable order: submissions and the rest alike, since
-    every arrival gets a raw.files row (pipelines/ingest/arrivals.py)."""
-    if not inbox.is_dir():
-        return []
-    return sorted(p for p in inbox.rglob("*") if p.is_file())
+def scan_arrivals(inbox: Path) -> list[Arrival]:
+    """Every entry under ``inbox`` (files, symlinks, special files, folders named like
+    files), in a stable order: every arrival gets a raw.files row (arrivals.py)."""
+    return [Arrival.of(entry) for entry in walk_inbox(inbox)]
 
 
 def scan_inbox(inbox: Path) -> list[Path]:
-    """Every candidate submission, in a stable order; Office lock files (~$x.xlsx) and
-    hidden files are not submissions (they are recorded as skipped, not read)."""
-    return [p for p in scan_arrivals(inbox) if skip_kind(p) is None]
+    """Every candidate submission (a plain file, not a lock or hidden file), in a stable
+    order; the rest is recorded as skipped or rejected, not read."""
+    return [a.path for a in scan_arrivals(inbox) if skip_kind(a) is None and reject_kind(a) is None]
 
 
-def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
+NAME_MAX = 255  # bytes in one file name (ext4, xfs, NTFS via a share: 255 units)
+
+
+def _quarantine_name(file_id: str, name: str) -> str:
+    """``<12 hex>_<name>``, the name's stem cut (at a character) so the whole stays within
+    NAME_MAX bytes: a coordinator's 80-character Chinese name is 240 bytes already, and the
+    prefix must not make the copy fail (it would have failed the file's landing)."""
+    prefix = f"{file_id[:12]}_"
+    full = prefix + name
+    if len(full.encode("utf-8")) <= NAME_MAX:
+        return full
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 8:
+        stem, suffix = name, ""
+    tail = f".{suffix}" if suffix else ""
+    room = NAME_MAX - len((prefix + tail).encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{prefix}{cut}{tail}"
+
+
+def _quarantine_copy(
+    inbox: Path, arrival: Arrival, quarantine_dir: Path, file_id: str
+) -> Path | None:
     """Keep the coordinator's rejected file as sent, beside the reason, never moved away
-    from the inbox (the inbox belongs to whoever drops files there)."""
-    target = quarantine_dir / "files" / f"{file_id[:12]}_{path.name}"
+    from the inbox (the inbox belongs to whoever drops files there). Copied through
+    ``open_in_inbox``: a file that became a symlink is not followed (no copy then)."""
+    target = quarantine_dir / "files" / _quarantine_name(file_id, arrival.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        shutil.copy2(path, target)
+    if target.exists():
+        return target
+    try:
+        source = os.fdopen(open_in_inbox(inbox, arrival.parts), "rb")
+    except OSError:
+        return None
+    with source, target.open("wb") as sink:
+        shutil.copyfileobj(source, sink)
+    os.utime(target, (arrival.mtime.replace(tzinfo=UTC).timestamp(),) * 2)
     return target
 
 
@@ -115,7 +169,12 @@ POOL_MIN_BYTES = 8 << 20
 
 
 def _add_file(
-    batch: LandingBatch, ef: ExtractedFile, rel_path: str, quarantine_dir: Path, now: datetime
+    batch: LandingBatch,
+    ef: ExtractedFile,
+    arrival: Arrival,
+    inbox: Path,
+    quarantine_dir: Path,
+    now: datetime,
 ) -> tuple[int, int]:
     """Queue one file's registry row, sheets and data rows; returns (sheets, rows) loaded.
 
@@ -123,13 +182,13 @@ def _add_file(
     quarantine/ with its reason. A loaded workbook with some sheets that cannot be placed is
     copied too, and its reason names those sheets, so nothing a township sent goes unseen.
     """
-    path = Path(ef.path)
+    rel_path = arrival.rel_path
     record: dict[str, Any] = {
         "file_id": ef.sha256,
         "path": rel_path,
-        "file_name": path.name,
-        "size_bytes": ef.size,
-        "file_mtime": datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None),
+        "file_name": arrival.name,
+        "size_bytes": ef.size or arrival.size,
+        "file_mtime": arrival.mtime,
         "first_seen_at": now,
         "data_rows": 0,
     }
@@ -137,8 +196,9 @@ def _add_file(
     loaded = ef.loaded_sheets
     sheet_errors = [s.error for s in ef.sheets if s.error is not None]
     error = ef.error or (sheet_errors[0] if not loaded and sheet_errors else None)
-    if error is not None or sheet_errors:
-        record["quarantine_path"] = str(_quarantine_copy(path, quarantine_dir, ef.sha256))
+    if (error is not None and error.kind != "not_regular_file") or sheet_errors:
+        copy = _quarantine_copy(inbox, arrival, quarantine_dir, ef.sha256)
+        record["quarantine_path"] = str(copy) if copy else None
     if error is not None:
         guess = resolve_township(" ".join(Path(rel_path).parts))
         record.update(
@@ -188,30 +248,56 @@ def _known_files(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[st
     return read, {row[0] for row in con.execute("select file_id from raw.files").fetchall()}
 
 
+def _township_guess(rel_path: str) -> str | None:
+    guess = resolve_township(" ".join(Path(rel_path).parts))
+    return guess.code if guess else None
+
+
 def _sort_arrivals(
     inbox: Path, read: dict[str, str], ids: set[str], summary: IngestSummary, now: datetime
-) -> tuple[dict[str, Path], list[dict[str, Any]]]:
-    """(new content to read, sha -> path; registry rows of new duplicate and skipped
-    arrivals). A path recorded before adds nothing, so the same inbox changes nothing."""
+) -> tuple[dict[str, Arrival], list[dict[str, Any]]]:
+    """(new content to read, sha -> arrival; registry rows of new arrivals that are not
+    read: duplicates, skipped, symlinks, files that cannot be opened). A path recorded
+    before adds nothing, so the same inbox changes nothing."""
     records: list[dict[str, Any]] = []
     by_sha: dict[str, list[Arrival]] = {}
-    for path in scan_arrivals(inbox):
+
+    def reject(arrival: Arrival, record: dict[str, Any]) -> None:
+        if record["file_id"] not in ids:
+            records.append(record)
+            summary.files_rejected += 1
+            summary.rejected.append((arrival.rel_path, record["reason_kind"], record["reason_en"]))
+
+    for arrival in scan_arrivals(inbox):
         summary.files_seen += 1
-        arrival = Arrival.of(path, inbox)
-        kind = skip_kind(path)
+        kind = skip_kind(arrival)
         if kind is not None:
             if skipped_id(arrival.rel_path) not in ids:
                 records.append(skipped_record(arrival, kind, now))
                 summary.skipped.append((arrival.rel_path, kind))
             continue
-        by_sha.setdefault(file_sha256(path), []).append(arrival)
-    todo: dict[str, Path] = {}
+        if reject_kind(arrival) is not None:
+            reject(arrival, link_record(arrival, _township_guess(arrival.rel_path), now))
+            continue
+        try:
+            sha = file_sha256(inbox, arrival)
+        except NotRegularFile:  # swapped for a symlink since the walk
+            if link_id(arrival.rel_path) not in ids:
+                reject(arrival, link_record(arrival, _township_guess(arrival.rel_path), now))
+            continue
+        except OSError as exc:
+            if unread_id(arrival.rel_path) not in ids:
+                township = _township_guess(arrival.rel_path)
+                reject(arrival, unread_record(arrival, exc, township, now))
+            continue
+        by_sha.setdefault(sha, []).append(arrival)
+    todo: dict[str, Arrival] = {}
     for sha, arrivals in by_sha.items():
         arrivals.sort(key=lambda a: a.order)
         if sha in read:
             first_path = read[sha]
         else:
-            todo[sha] = arrivals[0].path
+            todo[sha] = arrivals[0]
             first_path = arrivals[0].rel_path
         for arrival in arrivals:
             if arrival.rel_path == first_path or duplicate_id(sha, arrival.rel_path) in ids:
@@ -221,6 +307,65 @@ def _sort_arrivals(
     summary.files_duplicate = len(summary.duplicates)
     summary.files_skipped = len(summary.skipped)
     return todo, records
+
+
+def _crashed_record(
+    arrival: Arrival, sha256: str, error: ExtractError, now: datetime
+) -> dict[str, Any]:
+    """A file whose landing raised: rejected ``internal_error``, no sheets or rows."""
+    return {
+        "file_id": sha256,
+        "path": arrival.rel_path,
+        "file_name": arrival.name,
+        "size_bytes": arrival.size,
+        "file_mtime": arrival.mtime,
+        "first_seen_at": now,
+        "data_rows": 0,
+        "status": "rejected",
+        "reason_kind": error.kind,
+        "reason_zh": error.reason_zh,
+        "reason_en": error.reason_en,
+        "township_code": _township_guess(arrival.rel_path),
+    }
+
+
+def _land_one(
+    batch: LandingBatch,
+    ef: ExtractedFile,
+    arrival: Arrival,
+    inbox: Path,
+    quarantine_dir: Path,
+    now: datetime,
+    summary: IngestSummary,
+) -> None:
+    """``_add_file`` isolated: if it raises, what it queued is taken back out of the batch
+    and the file is rejected ``internal_error``; the other files of the batch land."""
+    marks = (len(batch.files), len(batch.sheets), {t: len(f) for t, f in batch.rows.items()})
+    for note in ef.notes:
+        summary.incidents.append(f"{arrival.rel_path}: {note}")
+    if ef.traceback:
+        summary.incidents.append(f"{arrival.rel_path}: internal error\n{ef.traceback}")
+    try:
+        sheets, rows = _add_file(batch, ef, arrival, inbox, quarantine_dir, now)
+    except Exception as exc:  # noqa: BLE001 - per-file isolation
+        del batch.files[marks[0] :]
+        del batch.sheets[marks[1] :]
+        for template, frames in batch.rows.items():
+            del frames[marks[2].get(template, 0) :]
+        error = internal_error(scrub(f"{type(exc).__name__}: {exc}")[:500] + " (while landing)")
+        batch.files.append(_crashed_record(arrival, ef.sha256, error, now))
+        summary.incidents.append(
+            f"{arrival.rel_path}: internal error while landing\n{scrub(traceback.format_exc())}"
+        )
+        summary.files_rejected += 1
+        summary.rejected.append((arrival.rel_path, error.kind, error.reason_en))
+        return
+    summary.sheets_loaded += sheets
+    summary.rows_landed += rows
+    if sheets == 0:
+        summary.files_rejected += 1
+        error = ef.error or next(s.error for s in ef.sheets if s.error is not None)
+        summary.rejected.append((arrival.rel_path, error.kind, error.reason_en))
 
 
 def ingest_inbox(
@@ -237,17 +382,20 @@ def ingest_inbox(
     read, ids = _known_files(con)
     todo, arrival_records = _sort_arrivals(inbox, read, ids, summary, now)
     summary.files_new = len(todo)
-    new_bytes = sum(p.stat().st_size for p in todo.values())
+    new_bytes = sum(a.size for a in todo.values())
+    jobs = [ExtractJob(a.path, a.name, inbox, a.parts, sha) for sha, a in todo.items()]
+    by_path = {str(a.path): (sha, a) for sha, a in todo.items()}
     batch = LandingBatch()
-    for ef in iter_extract(list(todo.values()), workers if new_bytes >= POOL_MIN_BYTES else 1):
-        rel = str(Path(ef.path).resolve().relative_to(inbox.resolve()))
-        sheets, rows = _add_file(batch, ef, rel, quarantine_dir, now)
-        summary.sheets_loaded += sheets
-        summary.rows_landed += rows
-        if sheets == 0:
-            summary.files_rejected += 1
-            error = ef.error or next(s.error for s in ef.sheets if s.error is not None)
-            summary.rejected.append((rel, error.kind, error.reason_en))
+    for ef in iter_extract(jobs, workers if new_bytes >= POOL_MIN_BYTES else 1):
+        sha, arrival = by_path[ef.path]
+        if ef.sha256 != sha:
+            # Rewritten between the hash and the read (still being copied in): its id is
+            # not what was checked against raw.files, so it is left for the next run,
+            # which sees it whole (and records it then).
+            summary.files_new -= 1
+            summary.incidents.append(f"{arrival.rel_path}: changed while read; next run")
+            continue
+        _land_one(batch, ef, arrival, inbox, quarantine_dir, now, summary)
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
     batch.files.extend(arrival_records)

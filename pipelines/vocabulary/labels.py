@@ -15,7 +15,7 @@ FILE_STATUS_ZH: dict[str, str] = {
     "superseded": "已被新版替换",
     "rejected": "拒收",
     "duplicate": "重复报送",
-    "skipped": "已跳过（临时文件）",
+    "skipped": "已跳过（非台账文件）",
 }
 
 # raw.files.reason_kind of a rejected file
@@ -27,6 +27,8 @@ REJECT_REASON_ZH: dict[str, str] = {
     "unknown_template": "无法识别台账模板",
     "no_township": "无法确定乡镇",
     "no_period": "无法确定台账月份",
+    "not_regular_file": "快捷方式/链接，非文件本身",
+    "internal_error": "系统内部错误（数据组处理）",
 }
 
 # rules.RULES code -> short title

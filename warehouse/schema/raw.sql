@@ -4,16 +4,19 @@ create schema if not exists raw;
 
 create table if not exists raw.files (
     -- sha256 of the file's bytes; for an arrival that is not read (pipelines/ingest/arrivals.py)
-    -- "<sha256>:copy:<path digest>" (duplicate) or "skipped:<path digest>"
+    -- "<sha256>:copy:<path digest>" (duplicate), "skipped:<path digest>", "link:<path digest>"
+    -- (symlink) or "unread:<path digest>" (a file that could not be opened)
     file_id        varchar primary key,
-    path           varchar not null,      -- as found in the inbox (relative to it)
+    path           varchar not null,      -- as found in the inbox (relative to it), readable:
+                                          -- a non-UTF-8 (GBK) name decoded (pipelines/ingest/walk.py)
     file_name      varchar not null,
     size_bytes     bigint not null,
     file_mtime     timestamp,
     first_seen_at  timestamp not null,
     status         varchar not null,      -- loaded | rejected | superseded | duplicate | skipped
     -- not_spreadsheet | truncated | encrypted | empty | unknown_template | no_township |
-    -- no_period (rejected); duplicate; lock_file | hidden_file (skipped)
+    -- no_period | not_regular_file | internal_error (rejected); duplicate;
+    -- lock_file | hidden_file | special_file | folder_named_like_file (skipped)
     reason_kind    varchar,
     reason_zh      varchar,
     reason_en      varchar,

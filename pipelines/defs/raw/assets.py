@@ -22,8 +22,10 @@ def raw_registers(
     again; a newer file for the same township, template and period supersedes the older.
     Unreadable files are recorded with a Chinese reason and copied to quarantine/. A
     byte-identical copy under another name gets its own row (status duplicate,
-    duplicate_of the first) and no rows; an Excel lock file (~$...) or hidden file is
-    recorded as skipped.
+    duplicate_of the first) and no rows; an Excel lock file (~$...) or hidden file, a FIFO
+    or socket, a folder named like a spreadsheet is recorded as skipped; a symlink is
+    rejected (not_regular_file) and never followed. One file's failure rejects that file
+    only (internal_error); its traceback is logged here at error level for the data team.
     """
     inbox = run_settings.inbox_dir(warehouse)
     with warehouse.connect() as con:
@@ -36,6 +38,8 @@ def raw_registers(
     context.log.info(summary.describe())
     for path, kind, reason in summary.rejected:
         context.log.warning(f"rejected {path}: {kind}: {reason}")
+    for incident in summary.incidents:  # tracebacks, dead reader processes: data team only
+        context.log.error(incident)
     for path, first in summary.duplicates:
         context.log.info(f"duplicate {path}: same bytes as {first}, not loaded again")
     return dg.MaterializeResult(metadata=summary.metadata())
