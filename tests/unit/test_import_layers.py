@@ -3,7 +3,7 @@ its own layer or a lower one (docs/contracts.md, "Layers").
 
 Layers, low to high:
   0 vocabulary  pipelines.vocabulary, pipelines.reference, pipelines.settings
-  1 storage     warehouse
+  1 storage     warehouse, pipelines.operations (lock, backups, private file modes)
   2 ingest      pipelines.ingest, pipelines.privacy
   3 validation  quality (except quality.feedback), pipelines.models
   4 feedback    quality.feedback, pipelines.alerts, pipelines.report
@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "pipelines.reference": 0,
     "pipelines.settings": 0,
     "warehouse": 1,
+    "pipelines.operations": 1,
     "pipelines.ingest": 2,
     "pipelines.privacy": 2,
     "quality": 3,
@@ -49,6 +50,7 @@ LAYERS: dict[str, int] = {
     "pipelines.cli_analyst": 5,
     "pipelines.cli_quality": 5,
     "pipelines.cli_samples": 5,
+    "pipelines.cli_operations": 5,
 }
 # Package markers: importing them runs nothing of ours beyond their own __init__.
 NEUTRAL = {"pipelines", "quality"}
