@@ -66,7 +66,7 @@ def run(
     from pipelines.runner import run_nightly
 
     if not inbox.is_dir():
-        err.print(f"[red]Inbox folder not found: {inbox}[/red]")
+        console.print(f"[red]Inbox folder not found: {inbox}[/red]")
         raise typer.Exit(2)
     try:
         outcome = run_nightly(

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-
 from pydantic import Field
 
 from pipelines.operations.lock import hold_warehouse
@@ -44,6 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def paths(self) -> Paths:
         return paths(self.home or disputes_home())
 
+    @contextmanager
     def yield_for_execution(
         self, context: dg.InitResourceContext
     ) -> Generator[WarehouseResource, None, None]:

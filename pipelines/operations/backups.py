@@ -4,8 +4,8 @@ A backup is a plain copy of the database file taken while this process holds the
 lock and no connection is open: CHECKPOINT folds the write-ahead log into the file first,
 so the copy alone is the whole database. It is written under a temporary name, fsynced,
 checked to open, then renamed, so a crash never leaves a half backup under a real name.
-Names carry the UTC time and the run id (``warehouse-20261208T031200Z-<run id>.duckdb``):
-sorting by name is sorting by time, which is what retention keeps.
+Names carry the UTC time and the run id (``warehouse-20261208T031200Z-<run id>.duckdb``);
+retention keeps the newest by that time (then modification time).
 
 Restore replaces warehouse.duckdb by a backup; the caller holds the lock. The file it
 replaces (and its .wal) is moved aside to ``warehouse.duckdb.replaced-<time>``, never
@@ -105,7 +105,7 @@ def take_backup(
 
 def list_backups(backups_dir: Path) -> list[Backup]:
     """Backups oldest first; files that do not carry a backup name are ignored."""
-    out = []
+    out: list[Backup] = []
     if not backups_dir.is_dir():
         return out
     for path in backups_dir.iterdir():
@@ -113,7 +113,8 @@ def list_backups(backups_dir: Path) -> list[Backup]:
         if m and path.is_file():
             taken = datetime.strptime(m.group(1), _STAMP).replace(tzinfo=UTC)
             out.append(Backup(path, taken, m.group(2), path.stat().st_size))
-    return sorted(out, key=lambda b: b.name)
+    # Names sort by time to the second; two backups in one second sort by mtime.
+    return sorted(out, key=lambda b: (b.taken, b.path.stat().st_mtime_ns, b.name))
 
 
 def find_backup(backups_dir: Path, name: str | None) -> Backup:

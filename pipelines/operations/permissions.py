@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -21,10 +21,8 @@ PRIVATE_DIR = 0o700
 
 def private_file(path: Path) -> Path:
     """chmod ``path`` to 0600 if it exists (a missing .wal is not an error)."""
-    try:
+    with suppress(FileNotFoundError):
         os.chmod(path, PRIVATE_FILE)
-    except FileNotFoundError:
-        pass
     return path
 
 
