@@ -207,7 +207,7 @@ def test_corrupt_warehouse_restore_and_run_again(tmp_path: Path) -> None:
     assert _mode(home / "warehouse.lock") == 0o600
     assert _mode(home / "backups") == 0o700 and _mode(backups[0]) == 0o600
     assert _mode(home / "quarantine") == 0o700
-    assert list((home / "quarantine").rglob(BAD_FILE))  # the rejected file is in there
+    assert list((home / "quarantine").rglob(f"*_{BAD_FILE}"))  # the rejected file is in there
     full = list((home / "feedback").rglob("*_问题反馈.xlsx"))
     twins = list((home / "feedback").rglob("*_问题反馈_脱敏.xlsx"))
     assert len(full) == 1 and len(twins) == 1
