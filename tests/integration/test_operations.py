@@ -11,7 +11,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,9 +20,10 @@ import duckdb
 import pytest
 
 from pipelines.runner import run_nightly
-from tests.handmade import PETITION_HEADER, id18, write_register
+from tests.handmade import PETITION_HEADER, Cell, id18, write_register
 
 pytestmark = pytest.mark.integration
+Holder = Callable[..., subprocess.Popen[str]]  # start(seconds=120): a process holding the lock
 
 AS_OF = date(2025, 6, 30)
 REGISTER = "北团镇2025年5月信访事项登记台账.xlsx"
@@ -36,7 +37,7 @@ def _inbox(root: Path) -> Path:
     inbox = root / "inbox"
     good = id18("35082519700303123")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    rows = [
+    rows: list[list[Cell]] = [
         [1, "XF1", datetime(2025, 5, 6), "走访", "孙八", good, "13812341234", 1, "北团镇",
          "北团村", "宅基地", "本县", datetime(2025, 5, 6), None, "否", None, None],
         [2, "XF2", datetime(2025, 5, 8), "来信", "周九", bad, None, 1, "北团镇",
@@ -57,7 +58,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def holder(tmp_path: Path) -> Iterator[Holder]:
     """Another process holding the writer lock of tmp_path/home through the real code
     path (hold_warehouse), as a run does; killed with SIGKILL at the end."""
     code = (
@@ -82,7 +83,7 @@ def holder(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
         procs.append(proc)
         return proc
 
-    yield start  # type: ignore[misc]
+    yield start
     for proc in procs:
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -109,7 +110,9 @@ def _marts(db: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
-def test_a_second_run_exits_3_and_never_touches_the_warehouse(tmp_path: Path, holder) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_run_exits_3_and_never_touches_the_warehouse(
+    tmp_path: Path, holder: Holder
+) -> None:
     inbox = _inbox(tmp_path)
     home = tmp_path / "home"
     proc = holder()
@@ -136,7 +139,7 @@ def test_a_second_run_exits_3_and_never_touches_the_warehouse(tmp_path: Path, ho
     assert (home / "warehouse.duckdb").is_file()
 
 
-def test_a_run_waits_for_the_holder_to_finish(tmp_path: Path, holder) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_waits_for_the_holder_to_finish(tmp_path: Path, holder: Holder) -> None:
     inbox = _inbox(tmp_path)
     home = tmp_path / "home"
     holder(3)
@@ -146,7 +149,7 @@ def test_a_run_waits_for_the_holder_to_finish(tmp_path: Path, holder) -> None:  
     assert time.monotonic() - started >= 2
 
 
-def test_dagster_launched_runs_respect_the_lock(tmp_path: Path, holder) -> None:  # type: ignore[no-untyped-def]
+def test_dagster_launched_runs_respect_the_lock(tmp_path: Path, holder: Holder) -> None:
     """nightly_job executed the way the daemon does (no runner in front): the
     WarehouseResource set-up fails the run before any step starts."""
     from pipelines.definitions import defs
@@ -170,7 +173,7 @@ def test_dagster_launched_runs_respect_the_lock(tmp_path: Path, holder) -> None:
     assert not (home / "warehouse.duckdb").exists()
 
 
-def test_restore_refuses_while_a_run_holds_the_lock(tmp_path: Path, holder) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_while_a_run_holds_the_lock(tmp_path: Path, holder: Holder) -> None:
     home = tmp_path / "home"
     backups = home / "backups"
     backups.mkdir(parents=True)
