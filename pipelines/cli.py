@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines import cli_alerts, cli_analyst, cli_quality, cli_samples
+from pipelines import cli_alerts, cli_analyst, cli_operations, cli_quality, cli_samples
 
 app = typer.Typer(
     help="矛盾纠纷排查 / 信访 data pipeline: ingest township registers, build the warehouse.",
@@ -18,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+err = Console(stderr=True)
 
 HomeOpt = Annotated[
     Path | None,
@@ -45,20 +46,43 @@ def run(
     log_level: Annotated[
         str, typer.Option(help="Dagster console log level (the summary lists rejected files).")
     ] = "ERROR",
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            help="Seconds to wait while another run holds the warehouse "
+            "(default: $DISPUTES_LOCK_WAIT or 0), then exit 3.",
+        ),
+    ] = None,
 ) -> None:
     """Run the nightly job in-process on INBOX and print a summary.
 
-    Exits non-zero only when the run itself fails, not when a township sent a bad sheet.
+    Exit codes: 0 done; 1 the run failed; 2 bad usage or DISPUTES_PII_KEY unset; 3 another
+    run holds the warehouse (nothing was touched). A township's bad sheet is not a failure.
     """
+    from pipelines.operations.lock import WarehouseBusy
+    from pipelines.privacy import MissingPiiKey
     from pipelines.run_summary import print_run_summary
     from pipelines.runner import run_nightly
 
     if not inbox.is_dir():
         console.print(f"[red]Inbox folder not found: {inbox}[/red]")
         raise typer.Exit(2)
-    outcome = run_nightly(
-        home=home, inbox=inbox, as_of=_as_of(as_of), workers=workers, log_level=log_level
-    )
+    try:
+        outcome = run_nightly(
+            home=home,
+            inbox=inbox,
+            as_of=_as_of(as_of),
+            workers=workers,
+            log_level=log_level,
+            wait=wait,
+        )
+    except MissingPiiKey as exc:
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    except WarehouseBusy as exc:
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(3) from exc
     print_run_summary(console, outcome)
     if not outcome.success:
         raise typer.Exit(1)
@@ -68,6 +92,7 @@ cli_analyst.register(app)
 cli_alerts.register(app)
 cli_quality.register(app)
 cli_samples.register(app)
+cli_operations.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -3,8 +3,9 @@ pipeline database.
 
 person_key is an HMAC, not a plain hash: ID numbers have so little entropy (area, birth
 date, 3-digit sequence) that an unkeyed SHA-256 could be reversed by enumeration. The key
-comes from DISPUTES_PII_KEY; without it a fixed demo key keeps tests and samples working,
-with a warning, because keys made with it are not protected.
+comes from DISPUTES_PII_KEY; a run that is not the demo refuses to start without it
+(``require_pii_key``), and the demo uses a fixed demo key, with a warning, because keys
+made with it are not protected.
 
 The masks take cell text or normalized values: None gives None, an empty or placeholder
 cell ("/", "无") gives "", anything else a masked string; they never raise. ``scrub`` is the
@@ -52,6 +53,29 @@ def pii_secret() -> bytes:
             stacklevel=2,
         )
     return _DEMO_KEY
+
+
+class MissingPiiKey(RuntimeError):
+    """A real run without DISPUTES_PII_KEY: its person keys would be made with the public
+    demo key, which anyone can recompute from an ID number."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"{PII_KEY_ENV} is not set: a run on real data needs its own secret key for "
+            "person keys (the demo key is public, so its keys protect nobody). Set it, e.g. "
+            f"`export {PII_KEY_ENV}=$(python -c 'import secrets; print(secrets.token_hex(32))')`"
+            ", keep it with the server's other secrets and never change it (every person "
+            "key depends on it); `disputes demo` runs on the bundled samples without one."
+        )
+
+
+def require_pii_key(*, demo: bool = False) -> None:
+    """Refuse a run that is not the demo when DISPUTES_PII_KEY is unset (MissingPiiKey).
+
+    The demo says so explicitly (``demo=True``) and then runs with the demo key, warned.
+    """
+    if not demo and not os.environ.get(PII_KEY_ENV):
+        raise MissingPiiKey()
 
 
 def person_key(identity: str, secret: bytes) -> str:

@@ -7,6 +7,7 @@ for one-off runs (a coordinator's resubmission, a backfill with --as-of, the dem
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 
 import dagster as dg
 
+from pipelines.operations.lock import hold_warehouse
+from pipelines.privacy import require_pii_key
 from pipelines.settings import paths
 
 
@@ -42,18 +45,39 @@ def run_nightly(
     workers: int = 2,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "ERROR",
+    wait: float | None = None,
+    demo: bool = False,
 ) -> RunOutcome:
     """Execute ``nightly_job`` with the given home/inbox/as_of; never raises on run failure.
 
-    Uses the persistent instance when DAGSTER_HOME is set (run history in the UI), an
-    ephemeral one otherwise.
+    Before any run exists it refuses a run without DISPUTES_PII_KEY unless ``demo``
+    (privacy.MissingPiiKey) and takes the writer lock, waiting up to ``wait`` seconds
+    (default DISPUTES_LOCK_WAIT or 0; operations.lock.WarehouseBusy): a refused run leaves
+    no trace in the warehouse or the run history. Uses the persistent instance when
+    DAGSTER_HOME is set (run history in the UI), an ephemeral one otherwise.
     """
-    from pipelines.definitions import defs
-
+    require_pii_key(demo=demo)
     p = paths(home)
     p.home.mkdir(parents=True, exist_ok=True)
+    run_id = str(uuid.uuid4())
+    with hold_warehouse(p.lock_file, wait=wait, run_id=run_id):
+        return _execute(p.home, inbox, as_of, workers, instance, log_level, run_id, demo)
+
+
+def _execute(
+    home: Path,
+    inbox: Path | str | None,
+    as_of: date | None,
+    workers: int,
+    instance: dg.DagsterInstance | None,
+    log_level: str,
+    run_id: str,
+    demo: bool,
+) -> RunOutcome:
+    from pipelines.definitions import defs
+
     resources = {
-        "warehouse": {"config": {"home": str(p.home)}},
+        "warehouse": {"config": {"home": str(home), "demo": demo}},
         "run_settings": {
             "config": {
                 "inbox": str(Path(inbox).resolve()) if inbox else "",
@@ -72,6 +96,7 @@ def run_nightly(
         },
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
+        run_id=run_id,
     )
     failure = None
     if not result.success:
@@ -87,7 +112,7 @@ def run_nightly(
     return RunOutcome(
         success=result.success,
         run_id=result.run_id,
-        home=p.home,
+        home=home,
         metadata=_metadata_by_asset(result),
         failure=failure,
     )

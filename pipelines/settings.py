@@ -47,6 +47,16 @@ class Paths:
         return self.home / "reports"
 
     @property
+    def lock_file(self) -> Path:
+        """Held (flock) by the one process writing warehouse.duckdb (pipelines.operations)."""
+        return self.home / "warehouse.lock"
+
+    @property
+    def backups(self) -> Path:
+        """Copies of warehouse.duckdb after successful runs; raw PII, owner only."""
+        return self.home / "backups"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 

@@ -1,5 +1,11 @@
 """Run-level safety on warehouse.duckdb: one writer at a time.
 
+The guard every run passes is the writer lock (pipelines/operations/lock.py): a flock on
+DISPUTES_HOME/warehouse.lock that WarehouseResource takes when a run sets it up, before the
+first step, and that `disputes run` takes before a run even exists. A run that cannot get
+it fails without touching the warehouse, however it was launched. The instance settings
+below come on top of it: they queue the daemon's runs instead of failing them.
+
 DuckDB lets one process hold a database file for writing, so two steps or two runs writing
 warehouse.duckdb at once would fail with a lock error. What keeps them apart:
 

@@ -27,16 +27,17 @@ def _drop(path: Path, text: str = "x", age_seconds: float = 600) -> None:
 
 
 def _tick(home: Path, cursor: str | None, instance: dg.DagsterInstance):
-    context = dg.build_sensor_context(
+    # A context manager: WarehouseResource has a run set-up (the writer lock, a no-op here).
+    with dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         resources={
             "warehouse": WarehouseResource(home=str(home)),
             "run_settings": RunSettingsResource(),
         },
-    )
-    result = inbox_sensor.evaluate_tick(context)
-    return result, context.cursor
+    ) as context:
+        result = inbox_sensor.evaluate_tick(context)
+        return result, context.cursor
 
 
 def test_new_file_one_request_then_skip(home: Path) -> None:
@@ -105,14 +106,14 @@ def test_run_failure_goes_to_the_data_team(
     monkeypatch.setenv("DISPUTES_WEBHOOK_URL_DATA_TEAM", http_receiver.url("data-team"))
     before = len(http_receiver.posts)
 
-    context = dg.build_run_status_sensor_context(
+    with dg.build_run_status_sensor_context(
         sensor_name="data_team_failure_sensor",
         dagster_instance=instance,
         dagster_run=result.dagster_run,
         dagster_event=result.get_run_failure_event(),
         resources={"warehouse": WarehouseResource(home=str(home))},
-    ).for_run_failure()
-    data_team_failure_sensor(context)
+    ) as status_context:
+        data_team_failure_sensor(status_context.for_run_failure())
 
     (path, payload) = http_receiver.posts[before:][0]
     assert path == "/data-team"

@@ -26,6 +26,7 @@ LAYER_GROUPS = {
     "reference",
     "quality",
     "alerts",
+    "operations",
 }
 
 

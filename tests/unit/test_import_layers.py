@@ -4,7 +4,7 @@ its own layer or a lower one (docs/contracts.md, "Layers").
 Layers, low to high:
   0 vocabulary  pipelines.vocabulary, pipelines.reference, pipelines.settings,
                 pipelines.formula_text
-  1 storage     warehouse
+  1 storage     warehouse, pipelines.operations (lock, backups, private file modes)
   2 ingest      pipelines.ingest, pipelines.privacy
   3 validation  quality (except quality.feedback), pipelines.models
   4 feedback    quality.feedback, pipelines.alerts, pipelines.report
@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "pipelines.settings": 0,
     "pipelines.formula_text": 0,
     "warehouse": 1,
+    "pipelines.operations": 1,
     "pipelines.ingest": 2,
     "pipelines.privacy": 2,
     "quality": 3,
@@ -51,6 +52,7 @@ LAYERS: dict[str, int] = {
     "pipelines.cli_analyst": 5,
     "pipelines.cli_quality": 5,
     "pipelines.cli_samples": 5,
+    "pipelines.cli_operations": 5,
 }
 # Package markers: importing them runs nothing of ours beyond their own __init__.
 NEUTRAL = {"pipelines", "quality"}

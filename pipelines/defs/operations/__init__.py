@@ -1,0 +1,1 @@
+"""Operations layer: the backup taken after a successful run."""
