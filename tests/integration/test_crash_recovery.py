@@ -2,28 +2,32 @@
 then a new run, gives exactly the tables of an uninterrupted run, and the analyst snapshot
 is the old one or the new one at every moment, never absent or half-built.
 
-Every case starts from the same home: a complete run on the first months of a sample world
-(so an old snapshot exists), saved once and copied back to the same path before each case,
-so the paths the warehouse records (quarantine copies, feedback workbooks) are the same in
-every case. Then the full inbox is run in a child process (its own process group, so a
-reader pool dies with it) whose Dagster DEBUG log is read line by line; when the step of
-the case starts, the test waits a moment and sends SIGKILL to the group. A second run on
-the full inbox must then end where the reference ended (the same two runs, uninterrupted):
-every table of warehouse.duckdb (warehouse/compare.py: timestamps and rules_version left
-out, home paths normalised) and the snapshot's marts and quality tables.
+The home starts from a complete run on the first months of a sample world (so an old
+snapshot exists). Then the full inbox is run in a child process (its own process group, so
+a reader pool dies with it) whose Dagster DEBUG log is read line by line; when the step of
+interest starts, the test waits half that step's duration in the reference run and sends
+SIGKILL to the group; the rest of the log must show that the step had not finished. One
+run after another is killed: during reading, staging, the feedback workbooks, entity
+resolution (a model step writing two tables) and the publish; after each kill the snapshot
+opens read-only and is the old one (or, after the publish kill, a whole new one). A last
+run must end where the reference ended (the same two runs, uninterrupted): every table of
+warehouse.duckdb (warehouse/compare.py: timestamps and rules_version left out, home paths
+normalised), the snapshot's marts and quality tables, the feedback files. The reference ran
+in the same folder and was moved, so both record the same paths.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -35,21 +39,29 @@ from warehouse.compare import compare_databases
 pytestmark = pytest.mark.integration
 
 DISPUTES = str(Path(sys.executable).with_name("disputes"))
-# The old snapshot's run covers these months; the killed run adds the rest.
+# The old snapshot's run covers these months; the killed runs add the rest.
 FIRST_MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04")
 SNAPSHOT_SCHEMAS = ("marts", "quality")
 SNAPSHOT_RUN_COLUMNS = ("publish_id", "run_id")  # differ between any two publishes
+# Killed one after another, each during the given step, in the run after the previous kill.
+KILL_STEPS = (
+    "raw__registers",
+    "staging_registers",
+    "quality__feedback_workbooks",
+    "resolved_persons",
+    "publish__analytics_snapshot",
+)
+_FINISHED = re.compile(r'Finished execution of step "([^"]+)" in ([0-9.]+)(ms|s)')
 
 
 @dataclass(frozen=True)
 class Homes:
     world: World
-    full: Path  # the whole inbox
     first: Path  # the first months only, same relative paths
     reference: Path  # the uninterrupted home, moved here after its runs
-    saved: Path  # the home after the run on the first months, kept to copy back
-    work: Path  # where every case (and the reference) ran: the path the tables record
+    work: Path  # where the killed runs (and the reference) ran: the path tables record
     old_publish_id: str
+    seconds: dict[str, float]  # step -> its duration in the reference's full-inbox run
 
 
 def _env() -> dict[str, str]:
@@ -60,14 +72,37 @@ def _env() -> dict[str, str]:
 
 
 def _args(inbox: Path, home: Path, as_of: str) -> list[str]:
-    return [DISPUTES, "run", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of]
+    return [
+        DISPUTES,
+        "run",
+        "--inbox",
+        str(inbox),
+        "--home",
+        str(home),
+        "--as-of",
+        as_of,
+        "--log-level",
+        "DEBUG",
+    ]
 
 
-def _run(inbox: Path, home: Path, as_of: str) -> None:
+def _run(inbox: Path, home: Path, as_of: str) -> str:
     done = subprocess.run(
-        _args(inbox, home, as_of), env=_env(), capture_output=True, text=True, timeout=300
+        _args(inbox, home, as_of),
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.returncode == 0, done.stdout[-4000:]
+    return done.stdout
+
+
+def _step_seconds(log: str) -> dict[str, float]:
+    return {
+        step: float(n) / (1000 if unit == "ms" else 1) for step, n, unit in _FINISHED.findall(log)
+    }
 
 
 def _publish_id(home: Path) -> str:
@@ -78,7 +113,7 @@ def _publish_id(home: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homes]:
+def homes(tmp_path_factory: pytest.TempPathFactory) -> Homes:
     root = tmp_path_factory.mktemp("crash")
     world = make_world(
         root / "world", seed=11, months=7, start="2024-01", townships=["莲峰镇", "宣和镇"]
@@ -91,17 +126,18 @@ def homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homes]:
     _run(first, work, as_of)
     saved = root / "saved"
     shutil.copytree(work, saved)
-    _run(world.inbox, work, as_of)
+    seconds = _step_seconds(_run(world.inbox, work, as_of))
     reference = root / "reference"
     work.rename(reference)
-    yield Homes(world, world.inbox, first, reference, saved, work, _publish_id(saved))
+    saved.rename(work)
+    return Homes(world, first, reference, work, _publish_id(work), seconds)
 
 
-def _kill_at(homes: Homes, step: str, delay: float) -> str:
-    """Start the full-inbox run, SIGKILL its process group ``delay`` s after ``step``
-    starts; the log lines up to then."""
+def _kill_during(homes: Homes, step: str) -> None:
+    """Start the full-inbox run and SIGKILL its process group halfway through ``step``
+    (by the reference's duration); fails when the step had finished by then."""
     proc = subprocess.Popen(
-        [*_args(homes.full, homes.work, homes.world.as_of.isoformat()), "--log-level", "DEBUG"],
+        _args(homes.world.inbox, homes.work, homes.world.as_of.isoformat()),
         env=_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -114,74 +150,64 @@ def _kill_at(homes: Homes, step: str, delay: float) -> str:
         for line in proc.stdout:
             seen.append(line)
             if f'Started execution of step "{step}"' in line:
-                time.sleep(delay)
+                time.sleep(homes.seconds[step] / 2)
                 os.killpg(proc.pid, signal.SIGKILL)
                 break
         else:
             pytest.fail(f"the run ended before step {step} started:\n{''.join(seen[-40:])}")
+        seen.append(proc.stdout.read())
     finally:
         proc.wait(timeout=60)
         proc.stdout.close()
-    assert proc.returncode == -signal.SIGKILL, "".join(seen[-40:])
-    return "".join(seen)
+    log = "".join(seen)
+    assert proc.returncode == -signal.SIGKILL, log[-4000:]
+    assert step not in _step_seconds(log), f"{step} finished before the kill"
 
 
-def _differences(a: Path, b: Path, homes: Homes, **kwargs: object) -> list[str]:
-    results = compare_databases(a, b, homes=(homes.work, homes.work), **kwargs)  # type: ignore[arg-type]
+def _differences(a: Path, b: Path, homes: Homes, **kwargs: Any) -> list[str]:
+    results = compare_databases(a, b, homes=(homes.work, homes.work), **kwargs)
     return [f"{r.table}: {r.difference} ({r.rows_a} vs {r.rows_b})" for r in results if not r.equal]
 
 
-# (step whose start triggers the kill, seconds to wait after it started): the reading of
-# files, the staging of sheets, one SQL model, the feedback workbooks, the publish.
-CASES = [
-    ("raw__registers", 0.0),
-    ("raw__registers", 0.4),
-    ("staging_registers", 0.3),
-    ("quality__feedback_workbooks", 1.0),
-    ("marts__township_monthly", 0.05),
-    ("publish__analytics_snapshot", 0.3),
-]
+def _files(home: Path, folder: str) -> list[str]:
+    return sorted(str(p.relative_to(home)) for p in (home / folder).rglob("*"))
 
 
-@pytest.mark.parametrize(("step", "delay"), CASES)
-def test_a_run_killed_at_a_step_converges_on_the_next_run(
-    homes: Homes, step: str, delay: float
-) -> None:
-    shutil.rmtree(homes.work, ignore_errors=True)
-    shutil.copytree(homes.saved, homes.work)
-    _kill_at(homes, step, delay)
-
+@pytest.mark.timeout(900)
+def test_runs_killed_at_each_step_converge_on_the_next_run(homes: Homes) -> None:
     snapshot = homes.work / "analytics.duckdb"
-    assert snapshot.is_file(), "the analyst snapshot vanished"
-    killed_id = _publish_id(homes.work)  # opens read-only: a whole DuckDB file
-    if killed_id != homes.old_publish_id:
-        # Only the publish may have swapped in the new snapshot, and then a whole one.
-        assert step == "publish__analytics_snapshot"
-        assert not _differences(
-            homes.reference / "analytics.duckdb",
-            snapshot,
-            homes,
-            schemas=SNAPSHOT_SCHEMAS,
-            ignore=SNAPSHOT_RUN_COLUMNS,
-        )
+    reference_snapshot = homes.reference / "analytics.duckdb"
+    published = {homes.old_publish_id}
+    for step in KILL_STEPS:
+        _kill_during(homes, step)
+        assert snapshot.is_file(), f"the analyst snapshot vanished (killed in {step})"
+        killed_id = _publish_id(homes.work)  # opens read-only: a whole DuckDB file
+        if killed_id != homes.old_publish_id:
+            # Only the publish may have swapped in the new snapshot, and then a whole one.
+            assert step == "publish__analytics_snapshot", step
+            assert not _differences(
+                reference_snapshot,
+                snapshot,
+                homes,
+                schemas=SNAPSHOT_SCHEMAS,
+                ignore=SNAPSHOT_RUN_COLUMNS,
+            )
+        published.add(killed_id)
 
-    _run(homes.full, homes.work, homes.world.as_of.isoformat())
+    _run(homes.world.inbox, homes.work, homes.world.as_of.isoformat())
 
-    assert _publish_id(homes.work) not in (homes.old_publish_id, killed_id)
+    assert _publish_id(homes.work) not in published
     assert not _differences(
         homes.reference / "warehouse.duckdb", homes.work / "warehouse.duckdb", homes
     )
     assert not _differences(
-        homes.reference / "analytics.duckdb",
-        snapshot,
-        homes,
-        schemas=SNAPSHOT_SCHEMAS,
-        ignore=SNAPSHOT_RUN_COLUMNS,
+        reference_snapshot, snapshot, homes, schemas=SNAPSHOT_SCHEMAS, ignore=SNAPSHOT_RUN_COLUMNS
     )
     strays = sorted(p.name for p in homes.work.glob(".analytics.*"))
     assert strays == [], f"temporary snapshot files left behind: {strays}"
-    feedback = sorted(str(p.relative_to(homes.work)) for p in (homes.work / "feedback").rglob("*"))
-    expected = sorted(
-        str(p.relative_to(homes.reference)) for p in (homes.reference / "feedback").rglob("*")
-    )
-    assert feedback == expected
+    for folder in ("feedback", "quarantine"):
+        assert _files(homes.work, folder) == _files(homes.reference, folder), folder
+    for path in (homes.reference / "quarantine").rglob("*"):
+        if path.is_file():
+            twin = homes.work / path.relative_to(homes.reference)
+            assert twin.read_bytes() == path.read_bytes(), twin
