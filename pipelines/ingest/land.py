@@ -7,6 +7,7 @@ written to DuckDB in bulk from the main process, which is the only writer.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from pipelines.ingest.arrivals import (
 from pipelines.ingest.context import resolve_township
 from pipelines.ingest.extract import ExtractedFile, iter_extract
 from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
-from warehouse.db import execute_script
+from warehouse.db import execute_script, transaction
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -101,7 +102,11 @@ def _quarantine_copy(path: Path, quarantine_dir: Path, file_id: str) -> Path:
     target = quarantine_dir / "files" / f"{file_id[:12]}_{path.name}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        shutil.copy2(path, target)
+        # Copied under a temporary name and renamed: a run killed mid-copy must not leave a
+        # truncated copy that the next run, seeing the name, would keep.
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copy2(path, partial)
+        os.replace(partial, target)
     return target
 
 
@@ -251,7 +256,11 @@ def ingest_inbox(
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
     batch.files.extend(arrival_records)
-    batch.flush(con)
-    resolve_supersession(con)
-    execute_script(con, SQL_DIR / "duplicates.sql")
+    # The last batch, the supersession and the duplicates' routing commit together, so no
+    # run ever ends with files landed but not yet ranked against the ones they replace.
+    with transaction(con):
+        batch.write(con)
+        resolve_supersession(con)
+        execute_script(con, SQL_DIR / "duplicates.sql")
+    batch.clear()
     return summary
