@@ -11,7 +11,8 @@ quality.validate, and the SQL models (intermediate, marts), created as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,21 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if not read_only:
         ensure_schema(con)
     return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One DuckDB transaction around a step's writes: committed when the block ends, rolled
+    back when it raises. A process killed inside the block leaves nothing of it (DuckDB
+    replays only committed work from its WAL), so the next run redoes the whole block
+    instead of finding half of it done."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def execute_script(

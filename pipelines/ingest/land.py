@@ -47,7 +47,7 @@ from pipelines.ingest.extract import (
 from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
 from pipelines.ingest.walk import NotRegularFile, open_in_inbox, walk_inbox
 from pipelines.privacy import scrub
-from warehouse.db import execute_script
+from warehouse.db import execute_script, transaction
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -153,9 +153,14 @@ def _quarantine_copy(
         source = os.fdopen(open_in_inbox(inbox, arrival.parts), "rb")
     except OSError:
         return None
-    with source, target.open("wb") as sink:
+    # Copied under a temporary name and renamed: a run killed mid-copy must not leave a
+    # truncated copy that the next run, seeing the name, would keep. The temporary name is
+    # the file id alone: the copy's own name may already use all of NAME_MAX.
+    partial = target.with_name(f".{file_id[:12]}.partial")
+    with source, partial.open("wb") as sink:
         shutil.copyfileobj(source, sink)
-    os.utime(target, (arrival.mtime.replace(tzinfo=UTC).timestamp(),) * 2)
+    os.utime(partial, (arrival.mtime.replace(tzinfo=UTC).timestamp(),) * 2)
+    os.replace(partial, target)
     return target
 
 
@@ -399,7 +404,11 @@ def ingest_inbox(
         if len(batch) >= BATCH_FILES:
             batch.flush(con)
     batch.files.extend(arrival_records)
-    batch.flush(con)
-    resolve_supersession(con)
-    execute_script(con, SQL_DIR / "duplicates.sql")
+    # The last batch, the supersession and the duplicates' routing commit together, so no
+    # run ever ends with files landed but not yet ranked against the ones they replace.
+    with transaction(con):
+        batch.write(con)
+        resolve_supersession(con)
+        execute_script(con, SQL_DIR / "duplicates.sql")
+    batch.clear()
     return summary

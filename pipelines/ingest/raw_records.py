@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.ingest.extract import ExtractedFile, ExtractedSheet
 from pipelines.vocabulary.fields import FIELDS
-from warehouse.db import insert_frame
+from warehouse.db import insert_frame, transaction
 
 
 def rows_frame(sheet: ExtractedSheet, file_id: str) -> pl.DataFrame:
@@ -109,24 +109,31 @@ class LandingBatch:
     def __len__(self) -> int:
         return len(self.files)
 
-    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
-        if not self.files:
-            return
-        con.execute("begin transaction")
-        try:
-            for template, frames in self.rows.items():
-                if frames:
-                    insert_frame(con, f"raw.{template}_rows", pl.concat(frames, how="vertical"))
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Insert the queued rows; the caller holds the transaction (db.transaction)."""
+        for template, frames in self.rows.items():
+            if frames:
+                insert_frame(con, f"raw.{template}_rows", pl.concat(frames, how="vertical"))
+        if self.sheets:
             insert_frame(con, "raw.sheets", pl.DataFrame(self.sheets, schema=_SHEET_COLUMNS))
+        if self.files:
             insert_frame(con, "raw.files", pl.DataFrame(self.files, schema=_FILE_COLUMNS))
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+
+    def clear(self) -> None:
         self.files.clear()
         self.sheets.clear()
         for frames in self.rows.values():
             frames.clear()
+
+    def flush(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write the batch in one transaction: a file's registry row commits together with
+        its sheets and rows, so a file is either wholly landed (and never read again) or
+        not at all (and read again by the next run)."""
+        if not self.files:
+            return
+        with transaction(con):
+            self.write(con)
+        self.clear()
 
 
 def _cell_name(cell: tuple[int, str] | None) -> str | None:

@@ -19,7 +19,7 @@ from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
 from pipelines.reference.load import REFERENCE_DIR
 from pipelines.vocabulary.fields import FIELDS
 from pipelines.vocabulary.rules import REPORT_DATE_FIELD, REPORT_DATE_HEADER
-from warehouse.db import execute_script, fetch_dicts, insert_frame
+from warehouse.db import execute_script, fetch_dicts, insert_frame, transaction
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Dates of arrival are the county's days (DESIGN.md s.7): Beijing time, no DST since 1991.
@@ -178,16 +178,15 @@ class _Batch:
     )
 
     def flush(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("begin transaction")
-        try:
+        """One transaction: a sheet's rows, parties, issues and quarantined rows commit
+        together with its staging.staged_sheets marker, so a killed run leaves each sheet
+        either wholly staged (skipped next time) or not at all (staged next time)."""
+        with transaction(con):
             for table, records in self.tables.items():
                 schema_name = table.split(".", 1)[1]
                 _write(con, table, records, _STAGING_SCHEMAS.get(schema_name))
-                records.clear()
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        for records in self.tables.values():
+            records.clear()
 
 
 def _stage_one(sheet: dict[str, Any], rows: list[dict], batch: _Batch, version: str) -> tuple:
@@ -233,7 +232,8 @@ def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
     interrupted run resumes where it stopped and never stages a sheet twice.
     """
     version = rules_version()
-    execute_script(con, SQL_DIR / "forget_unstaged.sql", {"rules_version": version})
+    with transaction(con):  # a sheet is forgotten wholly (rows, parties, issues, marker)
+        execute_script(con, SQL_DIR / "forget_unstaged.sql", {"rules_version": version})
     summary = StagingSummary()
     batch = _Batch()
     pending = _pending_sheets(con)

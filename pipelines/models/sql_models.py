@@ -18,6 +18,8 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
+from warehouse.db import transaction
+
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 DIALECT = "duckdb"
 
@@ -135,11 +137,14 @@ def materialize(con: duckdb.DuckDBPyConnection, model: SqlModel, values: Mapping
     missing = set(model.params) - set(values)
     if missing:
         raise ModelError(f"{model.table}: no value for parameter(s) {sorted(missing)}")
-    con.execute(f"create schema if not exists {model.schema}")
     select = model.sql.strip().rstrip(";")
-    con.execute(
-        f"create or replace table {model.table} as\n{select}",
-        {name: values[name] for name in model.params},
-    )
-    row = con.execute(f"select count(*) from {model.table}").fetchone()
+    # One transaction: a run killed while the table is rebuilt leaves the previous table
+    # whole, and the next run rebuilds it from its inputs.
+    with transaction(con):
+        con.execute(f"create schema if not exists {model.schema}")
+        con.execute(
+            f"create or replace table {model.table} as\n{select}",
+            {name: values[name] for name in model.params},
+        )
+        row = con.execute(f"select count(*) from {model.table}").fetchone()
     return int(row[0]) if row else 0

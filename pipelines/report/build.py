@@ -230,9 +230,16 @@ def write_report(snapshot_path: Path, month: date, target: Path) -> Path:
 
 def write_atomic(target: Path, html: str) -> Path:
     """Write ``html`` to ``target`` through a temporary file and os.replace, so a reader
-    never opens a half-written page (shared by the report and the quality page)."""
+    never opens a half-written page (shared by the report and the quality page). The
+    temporary file is hidden and named by process; one left by a writer that was killed
+    is removed by the next write, so no stray page sits beside the real one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target

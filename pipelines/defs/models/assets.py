@@ -15,6 +15,7 @@ from pipelines.models.persons import PARTY_COLUMNS, resolve_persons
 from pipelines.models.sql_models import SqlModel, discover, materialize
 from pipelines.privacy import pii_secret
 from pipelines.reference.load import townships
+from warehouse.db import transaction
 
 PARTY_PERSONS = dg.AssetKey(["intermediate", "party_persons"])
 PERSONS = dg.AssetKey(["intermediate", "persons"])
@@ -72,10 +73,11 @@ def resolved_persons(warehouse: WarehouseResource) -> Iterator[dg.MaterializeRes
     with warehouse.connect() as con:
         parties = con.sql(f"select {', '.join(PARTY_COLUMNS)} from staging.parties").pl()
         party_persons, persons = resolve_persons(parties, pii_secret())
-        counts = {
-            PARTY_PERSONS: _replace_table(con, "intermediate.party_persons", party_persons),
-            PERSONS: _replace_table(con, "intermediate.persons", persons),
-        }
+        with transaction(con):  # both tables or neither: person keys must agree
+            counts = {
+                PARTY_PERSONS: _replace_table(con, "intermediate.party_persons", party_persons),
+                PERSONS: _replace_table(con, "intermediate.persons", persons),
+            }
     for key, rows in counts.items():
         yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows})
 
