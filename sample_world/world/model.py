@@ -82,7 +82,7 @@ class TownshipInfo:
     has_case_no: bool
     has_petition_no: bool
     dispute_petitions: bool = False  # its dispute register carries petition columns
-    case_prefix: str | None = None  # case-number prefix when the case table lacks the name
+    case_prefix: str | None = None  # case-number prefix (province mode); None: by name
 
 
 @dataclass

@@ -24,8 +24,8 @@ class CountyRef:
     # stdnum checks the code against the birth year).
     id_area: Callable[[int], str] = idcards.liancheng_area
     landline_prefix: str = "0597"
-    # Case-number prefixes (pinyin initials) of townships the county generator's own
-    # table does not know; empty in county mode.
+    # Case-number prefixes (pinyin initials) by township code, ahead of the county
+    # generator's own table of 连城 names; empty in county mode.
     case_prefixes: dict[str, str] = field(default_factory=dict)
     register_due_day: int = 5
 
