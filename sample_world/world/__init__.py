@@ -92,6 +92,7 @@ def build_world(
         end=end,
         as_of=as_of,
         townships=infos,
+        id_area=county.id_area,
     )
     vocab = load.vocab()
     pool = PersonPool(seed, county.id_area, county.landline_prefix)
