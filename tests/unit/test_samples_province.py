@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -240,3 +241,24 @@ def test_memory_is_bounded_by_one_county(tmp_path: Path) -> None:
     four = _peak_rss_kib(tmp_path / "four", 4, 12)
     big = _peak_rss_kib(tmp_path / "big", 1, 12)
     assert four - one < 0.5 * (big - one), (one, four, big)
+
+
+def test_cli_writes_a_province_and_prints_its_figures(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "p"
+    args = ["generate-samples", "--out", str(out), "--province", "--months", "1"]
+    done = runner.invoke(app, [*args, "--counties", "2", "--total-townships", "2"])
+    assert done.exit_code == 0, done.output
+    lines = _csv(out / "province.csv")
+    assert [r["townships"] for r in lines] == ["1", "1"]
+    files = sum(int(r["files"]) for r in lines)
+    assert re.search(rf"files\s*│\s*{files}\s*│", done.output), done.output
+    assert "peak RSS (MiB)" in done.output and "rows per second" in done.output
+    refused = runner.invoke(app, [*args, "--counties", "85"])
+    assert refused.exit_code == 2 and "counties must be 1..84" in refused.output
+    mixed = runner.invoke(app, [*args, "--townships", "莲峰"])
+    assert mixed.exit_code == 2
