@@ -101,12 +101,16 @@ def generate_province(
     `progress` is called with each county's row of province.csv as it is written."""
     out_dir = Path(out_dir)
     chosen = divisions.spread(counties)
-    total = townships if townships is not None else round(PROVINCE_TOWNSHIPS * counties / 84)
+    total = (
+        townships
+        if townships is not None
+        else round(PROVINCE_TOWNSHIPS * counties / len(divisions.counties()))
+    )
     rng = random.Random(f"{seed}:province")
     sizes = allocate(rng, total, len(chosen))
     out_dir.mkdir(parents=True, exist_ok=True)
     totals = dict.fromkeys(PROVINCE_COLUMNS[3:], 0)
-    del totals["seed"]
+    del totals["seed"]  # a sum of seeds means nothing
     with (out_dir / "province.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(PROVINCE_COLUMNS), lineterminator="\n")
         w.writeheader()

@@ -96,6 +96,7 @@ def spread(n: int) -> tuple[County, ...]:
     return tuple(every[i * len(every) // n] for i in range(n))
 
 
+@cache
 def id_area(county: County, year: int) -> str:
     """The division code in an ID of someone from `county` born in `year`: the county's
     code then in use (same name), else the always-valid fallback."""
