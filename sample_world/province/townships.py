@@ -31,6 +31,9 @@ _SECOND = _syllables(
     "亭T 溪X 洋Y 源Y 洲Z 坑K 埔P 头T"
 )
 _KINDS = (("镇", 0.62), ("乡", 0.28), ("街道", 0.10))
+# Three-digit blocks of 100 codes per kind (and the 340 prefixes) allow more; real
+# counties of 福建 have 5-30.
+MAX_PER_COUNTY = 90
 _CODE_BASE = {"街道": 1, "镇": 100, "乡": 200}
 
 
@@ -38,6 +41,8 @@ def township_list(
     rng: random.Random, county_code: str, n: int
 ) -> tuple[tuple[Township, ...], dict[str, str]]:
     """`n` townships for the county and their case-number prefixes (by code)."""
+    if not 1 <= n <= MAX_PER_COUNTY:
+        raise ValueError(f"a county has 1..{MAX_PER_COUNTY} townships in province mode, not {n}")
     names: set[str] = set()
     prefixes: set[str] = set()
     drawn: list[tuple[str, str, str]] = []  # kind, name, prefix
