@@ -24,7 +24,7 @@ import yaml
 
 from sample_world import generate_samples
 from sample_world.province import divisions
-from sample_world.province.townships import township_list
+from sample_world.province.townships import MAX_PER_COUNTY, township_list
 from sample_world.world.reference import CountyRef
 
 __all__ = ["PROVINCE_COLUMNS", "allocate", "generate_province"]
@@ -108,6 +108,8 @@ def generate_province(
     )
     rng = random.Random(f"{seed}:province")
     sizes = allocate(rng, total, len(chosen))
+    if max(sizes) > MAX_PER_COUNTY:  # refuse before writing anything
+        raise ValueError(f"at most {MAX_PER_COUNTY} townships a county: add counties")
     out_dir.mkdir(parents=True, exist_ok=True)
     totals = dict.fromkeys(PROVINCE_COLUMNS[3:], 0)
     del totals["seed"]  # a sum of seeds means nothing

@@ -207,6 +207,7 @@ def test_too_many_counties_or_too_few_townships_are_refused(tmp_path: Path) -> N
         generate_province(tmp_path, counties=3, townships=2, months=1)
     with pytest.raises(ValueError):  # one county of 1,100 would never find unique names
         generate_province(tmp_path, counties=1, townships=1100, months=1)
+    assert list(tmp_path.iterdir()) == []  # refused before anything is written
 
 
 def test_county_mode_is_unchanged(tmp_path: Path) -> None:
