@@ -41,7 +41,12 @@ def _sample_world() -> ModuleType:
 
 
 def generate_samples_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (inbox/ and truth/).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Output folder (inbox/ and truth/; with --province one per county)."
+        ),
+    ],
     seed: int = 7,
     months: int = 24,
     start: str = "2024-01",
@@ -75,6 +80,8 @@ def generate_samples_cmd(
             )
         _generate_province(out, seed, months, start, counties, total_townships, clean)
         return
+    if counties != 84 or total_townships is not None:
+        raise typer.BadParameter("--counties and --total-townships need --province")
     summary = samples.generate_samples(
         out, seed=seed, months=months, start=start, townships=townships, mess=not clean
     )

@@ -265,3 +265,6 @@ def test_cli_writes_a_province_and_prints_its_figures(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "counties must be 1..84" in refused.output
     mixed = runner.invoke(app, [*args, "--townships", "莲峰"])
     assert mixed.exit_code == 2
+    county_only = ["generate-samples", "--out", str(tmp_path / "c"), "--counties", "2"]
+    assert runner.invoke(app, county_only).exit_code == 2
+    assert not (tmp_path / "c").exists()
