@@ -41,7 +41,12 @@ def _sample_world() -> ModuleType:
 
 
 def generate_samples_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (inbox/ and truth/).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Output folder (inbox/ and truth/; with --province one per county)."
+        ),
+    ],
     seed: int = 7,
     months: int = 24,
     start: str = "2024-01",
@@ -49,9 +54,34 @@ def generate_samples_cmd(
         list[str] | None, typer.Option("--townships", help="Names or codes; default all.")
     ] = None,
     clean: Annotated[bool, typer.Option(help="No mess, no broken files.")] = False,
+    province: Annotated[
+        bool,
+        typer.Option(
+            "--province", help="Many counties of 福建, one folder each: DIR/<county_code>/."
+        ),
+    ] = False,
+    counties: Annotated[
+        int, typer.Option("--counties", help="With --province: how many counties (1-84).")
+    ] = 84,
+    total_townships: Annotated[
+        int | None,
+        typer.Option(
+            "--total-townships",
+            help="With --province: townships over all counties (default ~13 a county).",
+        ),
+    ] = None,
 ) -> None:
-    """Simulate a county and write its township registers plus the world's truth."""
+    """Simulate a county (or with --province many) and write the registers plus the truth."""
     samples = _sample_world()
+    if province:
+        if townships:
+            raise typer.BadParameter(
+                "--townships names a county's townships; with --province use --total-townships N"
+            )
+        _generate_province(out, seed, months, start, counties, total_townships, clean)
+        return
+    if counties != 84 or total_townships is not None:
+        raise typer.BadParameter("--counties and --total-townships need --province")
     summary = samples.generate_samples(
         out, seed=seed, months=months, start=start, townships=townships, mess=not clean
     )
@@ -60,6 +90,57 @@ def generate_samples_cmd(
     table.add_column("value", justify="right")
     for key, value in summary.items():
         table.add_row(str(key), str(value))
+    console.print(table)
+
+
+def _generate_province(
+    out: Path,
+    seed: int,
+    months: int,
+    start: str,
+    counties: int,
+    total_townships: int | None,
+    clean: bool,
+) -> None:
+    """Province mode: a line per county as it is written, then files, rows, seconds and
+    the generator's peak memory (the figures issue 14 asks to quote)."""
+    import resource
+    import time
+
+    from sample_world.province import generate_province
+
+    began = time.perf_counter()
+
+    def progress(row: dict) -> None:
+        console.print(
+            f"{row['county_code']} {row['county_name']}: {row['townships']} townships, "
+            f"{row['files']} files, {row['data_rows']} rows "
+            f"({time.perf_counter() - began:.0f} s)"
+        )
+
+    try:
+        summary = generate_province(
+            out,
+            seed=seed,
+            months=months,
+            start=start,
+            counties=counties,
+            townships=total_townships,
+            mess=not clean,
+            progress=progress,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    seconds = time.perf_counter() - began
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    table = Table(title=f"Province sample world in {out}")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        table.add_row(str(key), str(value))
+    table.add_row("seconds", f"{seconds:.1f}")
+    table.add_row("rows per second", f"{summary['data_rows'] / seconds:,.0f}")
+    table.add_row("peak RSS (MiB)", f"{peak_mib:,.0f}")
     console.print(table)
 
 

@@ -24,6 +24,7 @@ from sample_world.truth import write_figures
 from sample_world.truth.lineage import Lineage
 from sample_world.world import build_world
 from sample_world.world.model import TownshipInfo, World
+from sample_world.world.reference import CountyRef
 from sample_world.writers import file_bytes, mtime_for, write
 
 __all__ = ["generate_samples"]
@@ -50,16 +51,19 @@ def generate_samples(
     start: str = "2024-01",
     townships: list[str] | None = None,
     mess: bool = True,
+    county: CountyRef | None = None,
 ) -> dict:
     """Generate the sample world into `out_dir` and return a summary.
 
     `townships` takes names, aliases or codes (default: all). `mess=False` renders clean
     registers only (no injected errors, resubmission or broken files); warnings that are
     facts of the world (unknown category, resolved without date, group visits) remain.
+    `county` is the county to simulate (default the deployed one, pipelines/reference);
+    province mode (`sample_world.province.generate_province`) passes one per county.
     """
     out_dir = Path(out_dir)
     inbox, truth = out_dir / "inbox", out_dir / "truth"
-    world = build_world(seed=seed, start=start, months=months, townships=townships)
+    world = build_world(seed=seed, start=start, months=months, townships=townships, county=county)
     styles = {
         (t.code, template): township_style(
             seed,

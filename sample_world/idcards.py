@@ -10,6 +10,7 @@ records, never as a different one.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 from stdnum.cn import ric
@@ -26,9 +27,17 @@ def check_digit(body17: str) -> str:
     return ric.calc_check_digit(body17 + "0")
 
 
-def make_id(rng: random.Random, birth: date, female: bool) -> str:
-    """A valid 18-digit ID for someone born in the county on `birth`."""
-    area = OLD_AREA if birth.year < AREA_SWITCH_YEAR else NEW_AREA
+def liancheng_area(year: int) -> str:
+    """连城县's division code for someone born in `year`."""
+    return OLD_AREA if year < AREA_SWITCH_YEAR else NEW_AREA
+
+
+def make_id(
+    rng: random.Random, birth: date, female: bool, area_for: Callable[[int], str] | None = None
+) -> str:
+    """A valid 18-digit ID for someone born in the county on `birth`; `area_for` gives the
+    division code for a birth year (default: 连城县's)."""
+    area = (area_for or liancheng_area)(birth.year)
     seq = rng.randrange(0, 500) * 2 + (0 if female else 1)
     body = f"{area}{birth:%Y%m%d}{seq:03d}"
     return body + check_digit(body)

@@ -32,7 +32,7 @@ class NoiseRows:
     def _person(self, rng: random.Random) -> tuple[str, str, str]:
         while True:
             birth = date(rng.randint(1950, 1999), rng.randint(1, 12), rng.randint(1, 28))
-            id18 = idcards.make_id(rng, birth, rng.random() < 0.5)
+            id18 = idcards.make_id(rng, birth, rng.random() < 0.5, self.world.id_area)
             mobile = "13" + f"{rng.randrange(10**9):09d}"
             if (
                 id18 not in self.world_ids

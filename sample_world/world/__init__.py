@@ -24,6 +24,7 @@ from sample_world.world.model import TownshipInfo, World
 from sample_world.world.months import add_months, month_end
 from sample_world.world.persons import PersonPool
 from sample_world.world.petitions import simulate_events
+from sample_world.world.reference import CountyRef
 
 # Townships (by position in the run) whose dispute register carries petition columns for
 # the disputes that were also petitioned: the first three cover case numbers with and
@@ -31,9 +32,12 @@ from sample_world.world.petitions import simulate_events
 DISPUTE_PETITION_POSITIONS = frozenset({0, 1, 2, 9})
 
 
-def resolve_townships(selected: list[str] | None) -> list[load.Township]:
-    """Reference townships for names, aliases or codes (all of them when None)."""
-    ref = load.townships()
+def resolve_townships(
+    selected: list[str] | None, ref: tuple[load.Township, ...] | None = None
+) -> list[load.Township]:
+    """Reference townships (`ref`, default the deployed county's) for names, aliases or
+    codes (all of them when None)."""
+    ref = load.townships() if ref is None else ref
     if not selected:
         return list(ref)
     out: list[load.Township] = []
@@ -47,17 +51,26 @@ def resolve_townships(selected: list[str] | None) -> list[load.Township]:
     return sorted(out, key=lambda t: ref.index(t))
 
 
-def build_world(*, seed: int, start: str, months: int, townships: list[str] | None = None) -> World:
-    """Simulate the county for `months` months from `start` ("YYYY-MM")."""
+def build_world(
+    *,
+    seed: int,
+    start: str,
+    months: int,
+    townships: list[str] | None = None,
+    county: CountyRef | None = None,
+) -> World:
+    """Simulate the county (default the deployed one) for `months` months from `start`
+    ("YYYY-MM")."""
+    county = county or CountyRef.deployed()
     if months < 1:
         raise ValueError("months must be >= 1")
     y, m = (int(x) for x in start.split("-")[:2])
     first = date(y, m, 1)
     periods = [add_months(first, i) for i in range(months)]
     end = month_end(periods[-1])
-    as_of = add_months(periods[-1], 1).replace(day=load.county().get("register_due_day", 5))
+    as_of = add_months(periods[-1], 1).replace(day=county.register_due_day)
     infos: list[TownshipInfo] = []
-    for i, t in enumerate(resolve_townships(townships)):
+    for i, t in enumerate(resolve_townships(townships, county.townships)):
         infos.append(
             TownshipInfo(
                 index=i,
@@ -68,6 +81,7 @@ def build_world(*, seed: int, start: str, months: int, townships: list[str] | No
                 has_case_no=slot(i, "dispute") % 34 not in NO_NUMBER_SLOTS,
                 has_petition_no=slot(i, "petition") % 34 not in NO_NUMBER_SLOTS,
                 dispute_petitions=i in DISPUTE_PETITION_POSITIONS,
+                case_prefix=county.case_prefixes.get(t.code),
             )
         )
     world = World(
@@ -78,9 +92,10 @@ def build_world(*, seed: int, start: str, months: int, townships: list[str] | No
         end=end,
         as_of=as_of,
         townships=infos,
+        id_area=county.id_area,
     )
     vocab = load.vocab()
-    pool = PersonPool(seed)
+    pool = PersonPool(seed, county.id_area, county.landline_prefix)
     used_case_keys: set = set()
     for info in infos:
         simulate_cases(world, info, pool, vocab, used_case_keys)

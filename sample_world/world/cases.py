@@ -50,7 +50,7 @@ def simulate_cases(
     (township, first party, category, found date) stays unique, as it is the case key of
     a register without 编号."""
     rng = random.Random(f"{world.seed}:{t.code}:cases")
-    prefix = _CASE_PREFIX.get(t.name, "ZZ")
+    prefix = t.case_prefix or _CASE_PREFIX.get(t.name, "ZZ")
     seq_by_year: dict[int, int] = {}
     end = world.end
 

@@ -7,8 +7,11 @@ rendering and the truth; dates later than the world's last day are None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from sample_world.idcards import liancheng_area
 
 LEVELS = ("county", "city", "province", "capital")
 FORMS = ("online", "letter", "phone", "fax", "visit")
@@ -82,6 +85,7 @@ class TownshipInfo:
     has_case_no: bool
     has_petition_no: bool
     dispute_petitions: bool = False  # its dispute register carries petition columns
+    case_prefix: str | None = None  # case-number prefix (province mode); None: by name
 
 
 @dataclass
@@ -97,3 +101,5 @@ class World:
     cases: list[Case] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     case_events: dict[int, int] = field(default_factory=dict)  # case id -> event on its rows
+    # ID division code by birth year, for people the world invents (noise rows too)
+    id_area: Callable[[int], str] = liancheng_area

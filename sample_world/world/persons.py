@@ -8,6 +8,7 @@ pure function of its arguments) and reused across registers.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sample_world import idcards, names
@@ -52,8 +53,15 @@ _MOBILE_PREFIXES = (
 class PersonPool:
     """Lazily created persons with unique IDs and mobiles, and reuse across registers."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        id_area: Callable[[int], str] = idcards.liancheng_area,
+        landline_prefix: str = "0597",
+    ) -> None:
         self.rng = random.Random(f"{seed}:persons")
+        self.id_area = id_area
+        self.landline_prefix = landline_prefix
         self.persons: list[Person] = []
         self.by_home: dict[str, list[int]] = {}
         self.ids: set[str] = set()
@@ -68,7 +76,7 @@ class PersonPool:
 
     def _landline(self) -> str:
         while True:
-            m = f"0597-{self.rng.choice('58')}{self.rng.randrange(10**6):06d}"
+            m = f"{self.landline_prefix}-{self.rng.choice('58')}{self.rng.randrange(10**6):06d}"
             if m not in self.phones:
                 self.phones.add(m)
                 return m
@@ -78,7 +86,7 @@ class PersonPool:
         while True:
             birth = date(rng.randint(1940, 2000), 1, 1) + timedelta(days=rng.randrange(365))
             female = rng.random() < 0.45
-            id18 = idcards.make_id(rng, birth, female)
+            id18 = idcards.make_id(rng, birth, female, self.id_area)
             # Valid by construction (area code matches the birth year; the unit tests
             # check every ID with stdnum), so no per-person validation cost here.
             if id18 not in self.ids:
