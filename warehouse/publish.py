@@ -160,6 +160,9 @@ def publish_snapshot(
         con.execute(f"checkpoint {alias}")
         con.execute(f"detach {alias}")
         attached = False
+        # PII-free and meant for analysts: readable by others, though the run writes under
+        # umask 077 (pipelines.operations.permissions; storage imports nothing above it).
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except duckdb.Error as exc:
         raise PublishError(f"snapshot not published: {exc}") from exc

@@ -54,7 +54,10 @@ class WarehouseResource(dg.ConfigurableResource):
         p = self.paths
         p.home.mkdir(parents=True, exist_ok=True)
         wait = None if self.lock_wait < 0 else self.lock_wait
-        with hold_warehouse(p.lock_file, wait=wait, run_id=context.run_id):
+        # The whole run under umask 077: DuckDB creates the .wal when a step first writes,
+        # and it holds raw PII from its first byte (public outputs are chmod-ed by their
+        # writers: pipelines.operations.permissions).
+        with hold_warehouse(p.lock_file, wait=wait, run_id=context.run_id), private_umask():
             private_dir(p.quarantine)
             private_dir(p.backups)
             yield self

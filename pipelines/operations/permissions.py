@@ -2,10 +2,12 @@
 
 warehouse.duckdb (and its .wal), backups/, quarantine/, the full feedback workbooks and the
 lock file hold names, ID numbers and phones; the analyst snapshot, reports and the masked
-twins are meant to be read by others and keep the modes their writers give them. Modes are
-set explicitly with chmod after creation, and files a library creates are created under a
-restrictive umask (``private_umask``), so a permissive umask of the operator's shell does
-not leak a copy.
+twins are meant to be read by others. A run works under umask 077 (``private_umask``, set
+by the warehouse resource for the whole run), so whatever a library creates on its own -
+DuckDB's .wal in the middle of a step, a quarantine copy, a temporary file - is owner-only
+from its first byte, whatever the operator's shell umask; the writers of the files meant
+for others mark them so explicitly (``public_file``, ``public_dir``) before they appear
+under their final name.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
+PUBLIC_FILE = 0o644
+PUBLIC_DIR = 0o755
 
 
 def private_file(path: Path) -> Path:
@@ -34,6 +38,22 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def public_file(path: Path) -> Path:
+    """chmod ``path`` to 0644: a file meant for analysts, coordinators or leadership (the
+    snapshot, a report, a masked twin), readable by others even when written under the
+    run's umask 077."""
+    os.chmod(path, PUBLIC_FILE)
+    return path
+
+
+def public_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed and chmod it to 0755, so the public files
+    inside can be reached."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, PUBLIC_DIR)
+    return path
+
+
 def private_database(db: Path) -> Path:
     """0600 on a DuckDB file and its write-ahead log, if present."""
     private_file(db)
@@ -45,8 +65,9 @@ def private_database(db: Path) -> Path:
 def private_umask() -> Iterator[None]:
     """Files and directories created inside get no group/other bits (umask 077).
 
-    The umask is process-wide: keep the block to the one call that creates a private file
-    (e.g. ``duckdb.connect``), never around code that writes files meant for others.
+    The umask is process-wide. A run holds it from its set-up to its end (the public
+    outputs are chmod-ed by their writers); elsewhere keep the block to the one call that
+    creates a private file (e.g. ``duckdb.connect``).
     """
     old = os.umask(0o077)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipelines.operations.permissions import public_dir, public_file
 from pipelines.report import charts
 from warehouse.snapshot import open_snapshot
 
@@ -233,12 +234,13 @@ def write_atomic(target: Path, html: str) -> Path:
     never opens a half-written page (shared by the report and the quality page). The
     temporary file is hidden and named by process; one left by a writer that was killed
     is removed by the next write, so no stray page sits beside the real one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    public_dir(target.parent)  # pages are for leadership: readable by others
     for stale in target.parent.glob(f".{target.name}.*.tmp"):
         stale.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(html, encoding="utf-8")
+        public_file(tmp)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from pipelines.formula_text import text_cells
+from pipelines.operations.permissions import private_file, public_dir, public_file
 from quality.feedback.markup import mark_sheet
 from quality.feedback.mask import mask_workbook
 from quality.feedback.rebuild import rebuild_workbook
@@ -53,15 +54,18 @@ def build_workbook(
         header_rows = layouts.get(sheet, {}).get("header_rows") or []
         note_columns[wb[sheet].title] = mark_sheet(wb[sheet], sheet_issues, header_rows)
     summary_sheet(wb, shown_path, issues)
-    _save(wb, target)
+    _save(wb, target, public=False)
     mask_workbook(wb, layouts, data_rows, note_columns)
-    _save(wb, masked_target)
+    _save(wb, masked_target, public=True)
 
 
-def _save(wb: Workbook, target: Path) -> None:
-    """Write beside the target and rename: a reader never sees half a workbook."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _save(wb: Workbook, target: Path, *, public: bool) -> None:
+    """Write beside the target and rename: a reader never sees half a workbook. The full
+    workbook (raw names, IDs, phones) is owner-only, the masked twin readable by others;
+    the mode is set before the rename, so neither is ever seen with the other's."""
+    public_dir(target.parent)
     tmp = target.with_suffix(".tmp.xlsx")
     text_cells(wb)
     wb.save(tmp)
+    (public_file if public else private_file)(tmp)
     tmp.replace(target)

@@ -30,7 +30,6 @@ from typing import Any
 
 import duckdb
 
-from pipelines.operations.permissions import private_file
 from pipelines.reference.load import townships
 from quality.feedback.rebuild import raw_grid
 from quality.feedback.source import data_rows, sheet_layouts
@@ -131,7 +130,6 @@ def write_feedback(
             twin,
             data_rows(con, file_id),
         )
-        private_file(target)  # the full workbook holds raw names/IDs; the twin is masked
         con.execute(
             "insert or replace into quality.feedback_files values (?, ?, ?, ?, ?, ?, ?)",
             [
