@@ -154,13 +154,15 @@ def read_bytes(data: bytes, *, name: str = "", limits: ReadLimits | None = None)
     limits = limits or ReadLimits.from_env()
     try:
         grids = _read_any(data, name, limits)
-    except (UnreadableFile, MemoryError):
+    except (UnreadableFile, MemoryError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:
-        # A parser that trips over damage it did not expect (struct/Index/Unicode errors on
-        # fuzzed bytes): the file is damaged, the coordinator can act on that; the data
-        # team gets the exception in the English reason.
-        raise _truncated(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    except BaseException as exc:  # noqa: BLE001 - calamine's Rust panics are BaseException
+        # A parser that trips over damage it did not expect (found by fuzzing: zlib and
+        # seek errors in zipfile, RecursionError in olefile, a panic in calamine on a cut
+        # .xls): the file is damaged, the coordinator can act on that; the data team gets
+        # the exception in the English reason.
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise _truncated(f"{type(exc).__name__}: {first}"[:300]) from exc
     for grid in grids:
         if grid.cells.height > limits.max_sheet_rows:
             raise _too_many_rows(grid.cells.height, limits.max_sheet_rows, grid.name)
@@ -472,16 +474,21 @@ def parse_csv_text(text: str) -> pl.DataFrame:
     if lines and lines[-1] == "":
         lines.pop()
     body = "\n".join(lines) + "\n"
-    frame = pl.read_csv(
-        io.BytesIO(body.encode("utf-8")),
-        has_header=False,
-        separator=delimiter,
-        schema={f"c{i}": pl.Utf8 for i in range(width)},
-        missing_columns="insert",
-        truncate_ragged_lines=True,
-        quote_char='"',
-        infer_schema=False,
-    )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            has_header=False,
+            separator=delimiter,
+            schema={f"c{i}": pl.Utf8 for i in range(width)},
+            missing_columns="insert",
+            truncate_ragged_lines=True,
+            quote_char='"',
+            infer_schema=False,
+        )
+    except pl.exceptions.ComputeError:
+        # polars refuses a quote inside an unquoted field (张三说"不同意") or a quote that
+        # never closes; Excel opens both, and so does the csv module (found by fuzzing).
+        frame = _parse_csv_lenient(body, delimiter, width)
     # Excel opens a CSV with a quoted multi-line field ("受理\n日期") as one row, so the
     # row the coordinator sees is the record number, not the physical line number.
     frame = frame.with_row_index("excel_row", offset=1)
@@ -494,6 +501,15 @@ def parse_csv_text(text: str) -> pl.DataFrame:
         ]
     )
     return _finish(frame)
+
+
+def _parse_csv_lenient(body: str, delimiter: str, width: int) -> pl.DataFrame:
+    """As Excel reads a CSV polars will not: stray quotes kept as text, an unclosed quote
+    running to the end; records wider than ``width`` cut, as polars would."""
+    records = list(csv.reader(io.StringIO(body), delimiter=delimiter, strict=False))
+    columns = [f"c{i}" for i in range(width)]
+    rows = [(r + [None] * width)[:width] if len(r) != width else r for r in records]
+    return pl.DataFrame(rows, schema={c: pl.Utf8 for c in columns}, orient="row")
 
 
 def _sniff_delimiter(sample: str) -> str:
