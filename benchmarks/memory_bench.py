@@ -18,6 +18,7 @@ The ratio run/baseline is what to compare across machines; seconds vary on share
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import subprocess
 import sys
@@ -74,57 +75,45 @@ def write_big_register(path: Path, rows: int) -> None:
 
 
 def write_bomb(path: Path, inflated_bytes: int) -> None:
-    """A workbook whose one sheet XML is a long run of identical rows: tiny on disk (deflate
-    of repeated text), `inflated_bytes` when read. Its zip directory tells the truth."""
-    row = b'<row><c t="inlineStr"><is><t>' + b"A" * 2000 + b"</t></is></c></row>"
+    """A real workbook whose one sheet is replaced by ~`inflated_bytes` of rows of one long
+    text cell with a short varying token: about 250:1 deflated, like the 12 MB file that
+    inflated to 3 GB. Its zip directory tells the truth."""
+    base = io.BytesIO()
+    book = xlsxwriter.Workbook(base, {"in_memory": True})
+    book.add_worksheet("Sheet1").write(0, 0, "宣和镇2025年3月矛盾纠纷排查化解台账")
+    book.close()
     head = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b"<sheetData>"
     )
-    tail = b"</sheetData></worksheet>"
-    block = row * 4096
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            member.write(head)
-            written = len(head)
-            while written < inflated_bytes:
-                member.write(block)
-                written += len(block)
-            member.write(tail)
-
-
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-)
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>"
-)
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    "</Relationships>"
-)
+    filler = b"A" * 3000
+    with (
+        zipfile.ZipFile(base) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+    ):
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                zf.writestr(info.filename, src.read(info))
+                continue
+            with zf.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head)
+                written, n, token = len(head), 0, 12345
+                while written < inflated_bytes:
+                    rows = []
+                    for _ in range(1000):
+                        n += 1
+                        token = (token * 1103515245 + 12345) % 2**31
+                        rows.append(
+                            b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%04x'
+                            % (n, n, token & 0xFFFF)
+                            + filler
+                            + b"</t></is></c></row>"
+                        )
+                    block = b"".join(rows)
+                    member.write(block)
+                    written += len(block)
+                member.write(b"</sheetData></worksheet>")
 
 
 def _children() -> dict[int, list[int]]:
@@ -217,12 +206,16 @@ def main() -> None:
     if not big.exists():
         t0 = time.perf_counter()
         write_big_register(big, args.rows)
-        print(f"wrote {args.rows} rows, {big.stat().st_size / 2**20:.1f} MiB on disk "
-              f"in {time.perf_counter() - t0:.0f} s")
+        print(
+            f"wrote {args.rows} rows, {big.stat().st_size / 2**20:.1f} MiB on disk "
+            f"in {time.perf_counter() - t0:.0f} s"
+        )
     with zipfile.ZipFile(big) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
-        print(f"register sheet: {info.file_size / 2**20:.0f} MiB inflated, "
-              f"ratio {info.file_size / info.compress_size:.1f}")
+        print(
+            f"register sheet: {info.file_size / 2**20:.0f} MiB inflated, "
+            f"ratio {info.file_size / info.compress_size:.1f}"
+        )
 
     code, secs, base_peak = measure([sys.executable, "-c", _BASELINE, str(big)], env)
     print(f"baseline fastexcel read: exit {code}, {secs:.1f} s, peak RSS {_gib(base_peak)}")
@@ -232,8 +225,10 @@ def main() -> None:
         code, secs, run_peak = measure(
             [disputes, "run", "--inbox", str(inbox), "--home", str(home)], env
         )
-        print(f"run {args.rows} rows: exit {code}, {secs:.1f} s, peak RSS {_gib(run_peak)}, "
-              f"{run_peak / base_peak:.2f}x baseline")
+        print(
+            f"run {args.rows} rows: exit {code}, {secs:.1f} s, peak RSS {_gib(run_peak)}, "
+            f"{run_peak / base_peak:.2f}x baseline"
+        )
         for status, kind, _ in _file_outcome(home):
             print(f"  raw.files: {status} {kind or ''}")
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from pipelines.ingest.context import resolve_place
 from pipelines.ingest.layout import TableLayout, find_table, normalize_header
-from pipelines.ingest.read import SheetGrid, UnreadableFile, read_bytes
+from pipelines.ingest.read import SheetGrid, UnreadableFile, check_file_size, read_bytes
 
 # Sheets that explain how to fill the register, or hold dropdown lists: not data.
 _INSTRUCTION_SHEET = re.compile(
@@ -150,6 +150,14 @@ def extract_sheet(grid: SheetGrid, file_name: str) -> ExtractedSheet | SkippedSh
 def extract_file(path: Path) -> ExtractedFile:
     """Read, lay out and place every sheet of one file; never raises for a bad file."""
     path = Path(path)
+    try:  # before the bytes are in memory (pipelines/ingest/limits.py)
+        check_file_size(path.stat().st_size)
+    except UnreadableFile as exc:
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        result = ExtractedFile(str(path), digest, path.stat().st_size)
+        result.error = ExtractError(exc.kind, exc.message_zh, exc.message_en)
+        return result
     data = path.read_bytes()
     result = ExtractedFile(str(path), hashlib.sha256(data).hexdigest(), len(data))
     try:

@@ -140,8 +140,20 @@ def column_letter(index: int) -> str:
 
 def read_workbook(path: Path) -> list[SheetGrid]:
     """Every sheet of the file as a text grid; raises UnreadableFile with a reason."""
+    check_file_size(Path(path).stat().st_size)
     data = Path(path).read_bytes()
     return read_bytes(data, name=Path(path).name)
+
+
+def check_file_size(size: int, limits: ReadLimits | None = None) -> None:
+    """Refuse a file over DISPUTES_MAX_FILE_MB from its size alone, before its bytes are
+    read into memory (a 2 GB CSV is not a register)."""
+    limits = limits or ReadLimits.from_env()
+    if size > limits.max_file_bytes:
+        raise _too_large(
+            f"文件大小{human_size(size)}，超过上限{human_size(limits.max_file_bytes)}",
+            f"{size} bytes on disk, limit {limits.max_file_bytes}",
+        )
 
 
 def read_bytes(data: bytes, *, name: str = "", limits: ReadLimits | None = None) -> list[SheetGrid]:
@@ -174,11 +186,7 @@ def read_bytes(data: bytes, *, name: str = "", limits: ReadLimits | None = None)
 def _read_any(data: bytes, name: str, limits: ReadLimits) -> list[SheetGrid]:
     if not data.strip(b"\x00 \t\r\n"):
         raise _empty()
-    if len(data) > limits.max_file_bytes:
-        raise _too_large(
-            f"文件大小{human_size(len(data))}，超过上限{human_size(limits.max_file_bytes)}",
-            f"{len(data)} bytes on disk, limit {limits.max_file_bytes}",
-        )
+    check_file_size(len(data), limits)
     head = data[:8]
     if head.startswith(ZIP_MAGIC):
         return _read_ooxml(data, limits)

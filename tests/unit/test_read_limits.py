@@ -4,6 +4,7 @@ must be refused with a Chinese reason and its figures, quickly, before it is inf
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import time
@@ -13,16 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.ingest.extract import extract_file
 from pipelines.ingest.limits import ReadLimits
-from pipelines.ingest.read import UnreadableFile, read_bytes
+from pipelines.ingest.read import UnreadableFile, read_bytes, read_workbook
 from tests.handmade import DISPUTE_HEADER, id18, write_register
 
 SHEET = "xl/worksheets/sheet1.xml"
 
 
 def _row(i: int) -> list[object]:
-    return [i, f"LF{i:04d}", "莲峰镇", "莲峰村", "邻里纠纷", "张三", id18("35082519700101123"),
-            "13800000000", 2, "2025-03-05", "司法所", "李四", "已化解", "2025-03-08", "低"]  # fmt: skip
+    person = ["张三", id18("35082519700101123"), "13800000000", 2]
+    return [i, f"LF{i:04d}", "莲峰镇", "莲峰村", "邻里纠纷", *person,
+            "2025-03-05", "司法所", "李四", "已化解", "2025-03-08", "低"]  # fmt: skip
 
 
 def _register(tmp_path: Path, rows: int) -> bytes:
@@ -117,9 +120,7 @@ def test_a_directory_that_lies_about_a_size_is_still_bounded(tmp_path: Path) -> 
     # A bomb whose directory says its sheet is 100 bytes: the ratio check sees nothing, so
     # only inflating with a cap can tell. It must stop after the first MiB, not at 64 MiB.
     row = b"<row><c><v>1</v></c></row>"
-    sheet = (
-        b"<worksheet><sheetData>" + row * (64 * 2**20 // len(row)) + b"</sheetData></worksheet>"
-    )
+    sheet = b"<worksheet><sheetData>" + row * (64 * 2**20 // len(row)) + b"</sheetData></worksheet>"
     liar = _lie_about_size(_with_sheet(_register(tmp_path, 1), sheet), SHEET, sheet[:100])
     with zipfile.ZipFile(io.BytesIO(liar)) as zf:
         assert zf.getinfo(SHEET).file_size == 100
@@ -177,3 +178,19 @@ def test_a_typo_in_a_limit_names_the_variable() -> None:
     with pytest.raises(ValueError, match="DISPUTES_MAX_COMPRESSION_RATIO='0'"):
         ReadLimits.from_env({"DISPUTES_MAX_COMPRESSION_RATIO": "0"})
     assert ReadLimits.from_env({}) == ReadLimits()
+
+
+def test_an_oversized_file_is_refused_before_its_bytes_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """extract_file (the pool's unit of work) checks the size on disk first and hashes the
+    file in a stream, so a 2 GB CSV never sits in a worker's memory."""
+    path = tmp_path / "莲峰镇台账.csv"
+    path.write_bytes(b"LF0001,x\n" * 4096)  # 36 KB
+    monkeypatch.setenv("DISPUTES_MAX_FILE_MB", str(32 / 1024))
+    result = extract_file(path)
+    assert result.error is not None and result.error.kind == "too_large"
+    assert "文件大小36KB，超过上限32KB" in result.error.reason_zh
+    assert (result.size, result.sha256) == (36864, hashlib.sha256(path.read_bytes()).hexdigest())
+    with pytest.raises(UnreadableFile, match="36864 bytes on disk"):
+        read_workbook(path)
