@@ -29,6 +29,10 @@ DEFAULT_MAX_INFLATED_MB = 1024
 DEFAULT_MAX_COMPRESSION_RATIO = 100.0
 DEFAULT_MAX_SHEET_ROWS = 2_000_000
 DEFAULT_MAX_FILE_MB = 256
+# calamine holds a sheet as a dense rectangle: a 5 KB workbook with cells at A1 and
+# BXY200001 asks for 400 million cells and aborts the process. The 1,000,000-row register
+# is 15 million; its stated <dimension> is checked against this.
+MAX_SHEET_CELLS = 50_000_000
 
 # A zip member this small is not checked for its ratio: a tiny part of repeated XML
 # (an empty styles or sharedStrings part) may compress 100:1 and costs nothing to inflate.

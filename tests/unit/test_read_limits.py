@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
 from pipelines.ingest.extract import extract_file
 from pipelines.ingest.limits import ReadLimits
@@ -194,3 +195,27 @@ def test_an_oversized_file_is_refused_before_its_bytes_are_read(
     assert (result.size, result.sha256) == (36864, hashlib.sha256(path.read_bytes()).hexdigest())
     with pytest.raises(UnreadableFile, match="36864 bytes on disk"):
         read_workbook(path)
+
+
+def test_a_zip_of_many_tiny_members_is_refused_before_listing_them(tmp_path: Path) -> None:
+    buffer = io.BytesIO(_register(tmp_path, 1))
+    with zipfile.ZipFile(buffer, "a") as zf:
+        for i in range(10_001):
+            zf.writestr(f"xl/media/p{i}.bin", b"")
+    exc = _refused(buffer.getvalue())
+    assert exc.kind == "too_large"
+    assert "约10,0" in exc.message_zh and "超过上限10,000个" in exc.message_zh
+
+
+def test_a_far_away_stray_cell_is_refused_before_calamine_allocates_it(tmp_path: Path) -> None:
+    """Cells at A1 and BXY200001: 200,001 x 2,001 = 400,202,001 cells that calamine would
+    allocate densely (measured: the process aborts under a 3 GB limit). A 5 KB file."""
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "莲峰镇2025年3月矛盾纠纷排查化解台账")
+    sheet.write(200_000, 2_000, "x")
+    book.close()
+    exc = _refused(path.read_bytes())
+    assert exc.kind == "too_large"
+    assert "工作表范围为A1:BXY200001（约400,202,001个单元格）" in exc.message_zh
