@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import re
 import traceback
 from collections import deque
@@ -33,8 +34,8 @@ from typing import NamedTuple
 
 from pipelines.ingest.context import resolve_place
 from pipelines.ingest.layout import TableLayout, find_table, normalize_header
-from pipelines.ingest.read import SheetGrid, UnreadableFile, read_bytes
-from pipelines.ingest.walk import NotRegularFile, read_in_inbox
+from pipelines.ingest.read import SheetGrid, UnreadableFile, check_file_size, read_bytes
+from pipelines.ingest.walk import NotRegularFile, open_in_inbox
 from pipelines.privacy import scrub
 
 # Sheets that explain how to fill the register, or hold dropdown lists: not data.
@@ -224,9 +225,18 @@ def extract_job(job: ExtractJob) -> ExtractedFile:
     """``extract_file`` for one job: the pool's unit of work."""
     try:
         if job.inbox is not None:
-            data = read_in_inbox(job.inbox, job.parts)
+            fd = open_in_inbox(job.inbox, job.parts)
         else:
-            data = read_in_inbox(job.path.parent, (job.path.name,))
+            fd = open_in_inbox(job.path.parent, (job.path.name,))
+        with os.fdopen(fd, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            try:  # before the bytes are in memory (pipelines/ingest/limits.py)
+                check_file_size(size)
+            except UnreadableFile as exc:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+                error = ExtractError(exc.kind, exc.message_zh, exc.message_en)
+                return ExtractedFile(str(job.path), digest, size, error=error)
+            data = fh.read()
     except NotRegularFile:
         return ExtractedFile(str(job.path), job.sha256, 0, error=not_regular_file())
     except OSError as exc:

@@ -24,6 +24,8 @@ REJECT_REASON_ZH: dict[str, str] = {
     "truncated": "文件损坏或不完整",
     "encrypted": "文件已加密",
     "empty": "空文件",
+    "too_large": "文件过大或异常压缩",
+    "too_many_rows": "行数超过上限",
     "unknown_template": "无法识别台账模板",
     "no_township": "无法确定乡镇",
     "no_period": "无法确定台账月份",

@@ -169,3 +169,14 @@ def test_unreadable_file_pickles() -> None:
     exc = UnreadableFile("empty", "空", "empty")
     back = pickle.loads(pickle.dumps(exc))
     assert (back.kind, back.message_zh, back.message_en) == ("empty", "空", "empty")
+
+
+def test_csv_stray_quotes_read_as_excel_shows_them() -> None:
+    """polars refuses a quote inside an unquoted field and a quote that never closes (found
+    by tests/unit/test_read_fuzz.py); Excel shows the first as text, the second runs on."""
+    grid = parse_csv_text('编号,情况\nLF1,张三说"不同意"\nLF2,"未完\nLF3,x\n')
+    assert grid.rows() == [
+        ("编号", "情况", 1),
+        ("LF1", '张三说"不同意"', 2),
+        ("LF2", "未完\nLF3,x\n", 3),
+    ]

@@ -14,9 +14,10 @@ create table if not exists raw.files (
     file_mtime     timestamp,
     first_seen_at  timestamp not null,
     status         varchar not null,      -- loaded | rejected | superseded | duplicate | skipped
-    -- not_spreadsheet | truncated | encrypted | empty | unknown_template | no_township |
-    -- no_period | not_regular_file | internal_error (rejected); duplicate;
-    -- lock_file | hidden_file | special_file | folder_named_like_file (skipped)
+    -- not_spreadsheet | truncated | encrypted | empty | too_large | too_many_rows |
+    -- unknown_template | no_township | no_period | not_regular_file | internal_error
+    -- (rejected); duplicate; lock_file | hidden_file | special_file |
+    -- folder_named_like_file (skipped)
     reason_kind    varchar,
     reason_zh      varchar,
     reason_en      varchar,
