@@ -134,7 +134,8 @@ _SKIP_REASONS = {
 }
 
 
-def _base_record(arrival: Arrival, now: datetime) -> dict[str, Any]:
+def base_record(arrival: Arrival, now: datetime) -> dict[str, Any]:
+    """The raw.files columns every arrival has, whatever becomes of it."""
     return {
         "path": arrival.rel_path,
         "file_name": arrival.name,
@@ -147,7 +148,7 @@ def _base_record(arrival: Arrival, now: datetime) -> dict[str, Any]:
 
 def skipped_record(arrival: Arrival, kind: str, now: datetime) -> dict[str, Any]:
     reason_zh, reason_en = _SKIP_REASONS[kind]
-    return _base_record(arrival, now) | {
+    return base_record(arrival, now) | {
         "file_id": skipped_id(arrival.rel_path),
         "status": "skipped",
         "reason_kind": kind,
@@ -159,7 +160,7 @@ def skipped_record(arrival: Arrival, kind: str, now: datetime) -> dict[str, Any]
 def link_record(arrival: Arrival, township_code: str | None, now: datetime) -> dict[str, Any]:
     """A symlink: rejected, never followed. ``township_code`` is the guess from its path,
     so the rejection reaches the coordinator who put it there."""
-    return _base_record(arrival, now) | {
+    return base_record(arrival, now) | {
         "file_id": link_id(arrival.rel_path),
         "status": "rejected",
         "reason_kind": "not_regular_file",
@@ -175,7 +176,7 @@ def unread_record(
     """A file that could not even be opened to hash it: rejected ``internal_error`` (the
     data team looks at permissions/the share), the coordinator needs to do nothing yet."""
     reason = internal_error(f"{type(error).__name__}: {error.strerror or 'cannot open'}")
-    return _base_record(arrival, now) | {
+    return base_record(arrival, now) | {
         "file_id": unread_id(arrival.rel_path),
         "status": "rejected",
         "reason_kind": reason.kind,
@@ -192,7 +193,7 @@ def duplicate_record(
     the content was read once). Township, period and template are the first file's, filled
     in after landing (it may be landing in the same batch)."""
     first_name = Path(first_path).name
-    return _base_record(arrival, now) | {
+    return base_record(arrival, now) | {
         "file_id": duplicate_id(sha256, arrival.rel_path),
         "status": "duplicate",
         "reason_kind": "duplicate",

@@ -25,6 +25,7 @@ import duckdb
 
 from pipelines.ingest.arrivals import (
     Arrival,
+    base_record,
     duplicate_id,
     duplicate_record,
     link_id,
@@ -318,14 +319,8 @@ def _crashed_record(
     arrival: Arrival, sha256: str, error: ExtractError, now: datetime
 ) -> dict[str, Any]:
     """A file whose landing raised: rejected ``internal_error``, no sheets or rows."""
-    return {
+    return base_record(arrival, now) | {
         "file_id": sha256,
-        "path": arrival.rel_path,
-        "file_name": arrival.name,
-        "size_bytes": arrival.size,
-        "file_mtime": arrival.mtime,
-        "first_seen_at": now,
-        "data_rows": 0,
         "status": "rejected",
         "reason_kind": error.kind,
         "reason_zh": error.reason_zh,
