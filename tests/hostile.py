@@ -59,9 +59,8 @@ def gbk_named(folder: Path, name: str, content: bytes) -> Path:
 
 def gb2312_workbook(path: Path) -> Path:
     """A register whose workbook.xml is declared GB2312 with a hidden sheet named in GBK,
-    as an old export tool writes it: pipelines/ingest/read.py's hidden-sheet scan decodes
-    sheet names as UTF-8 and raises UnicodeDecodeError (a real reader bug, left for the
-    reader's owner: the file is rejected internal_error, the rest loads)."""
+    as an old export tool writes it (the reader's hidden-sheet scan once decoded sheet names
+    as UTF-8 and raised UnicodeDecodeError on it; calamine reads it)."""
     built = petition_register(path.with_suffix(".tmp.xlsx"), "姑田镇", 5, 3)
     book = load_workbook(built)
     hidden = book.create_sheet("说明")

@@ -359,12 +359,32 @@ def _ooxml_hidden_sheets(zf: zipfile.ZipFile) -> set[str] | None:
         xml = zf.read("xl/workbook.xml")
     except KeyError:
         return None
+    encoding = _xml_encoding(xml)
     hidden: set[str] = set()
     for tag in _SHEET_TAG.findall(xml):
         attrs = dict(_ATTR.findall(tag))
         if attrs.get(b"state", b"visible") != b"visible":
-            hidden.add(_xml_unescape(attrs.get(b"name", b"").decode("utf-8")))
+            name = attrs.get(b"name", b"").decode(encoding, errors="replace")
+            hidden.add(_xml_unescape(name))
     return hidden
+
+
+_XML_ENCODING = re.compile(rb'^\s*<\?xml[^>]*\bencoding=["\']([A-Za-z0-9._-]+)["\']')
+
+
+def _xml_encoding(xml: bytes) -> str:
+    """The encoding workbook.xml declares (an old export tool writes GB2312; calamine reads
+    it so), UTF-8 when none is declared or Python does not know the name."""
+    match = _XML_ENCODING.match(xml[:200])
+    if match is None:
+        return "utf-8"
+    name = match.group(1).decode("ascii").lower()
+    if name in {"gb2312", "gbk"}:
+        return "gb18030"  # the superset: a GB2312-declared file often holds GBK characters
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return "utf-8"
 
 
 def _xml_unescape(text: str) -> str:

@@ -4,31 +4,36 @@ from its raw rows. Only the text comes back, not the layout's formats."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
 from openpyxl import Workbook
 
-from pipelines.ingest.read import read_workbook
+from pipelines.ingest.read import UnreadableFile, read_bytes
 from pipelines.vocabulary.fields import FIELDS
 
 
-def rebuild_workbook(source: Path, layouts: dict[str, dict[str, Any]], raw_grid: Any) -> Workbook:
-    """A workbook of text cells: the sheets of ``source`` as the ingest reads them, and any
-    sheet of ``layouts`` missing there from ``raw_grid(sheet)``."""
+def rebuild_workbook(
+    name: str, data: bytes | None, layouts: dict[str, dict[str, Any]], raw_grid: Any
+) -> Workbook:
+    """A workbook of text cells: the sheets of the file (``data``, as the ingest reads
+    them), and any sheet of ``layouts`` missing there from ``raw_grid(sheet)``: a file gone
+    from the inbox, or one that no longer reads, is rebuilt from its raw rows alone."""
     wb = Workbook()
     wb.remove(wb.active)
     grids: dict[str, dict[tuple[int, int], str]] = {}
-    if source.exists():
-        for g in read_workbook(source):
-            cols = g.cell_columns
-            cells: dict[tuple[int, int], str] = {}
-            for rec in g.cells.iter_rows(named=True):
-                for c in cols:
-                    if rec[c] is not None:
-                        cells[(int(rec["excel_row"]), int(c[1:]))] = rec[c]
-            grids[g.name] = cells
+    try:
+        sheets = read_bytes(data, name=name) if data is not None else []
+    except UnreadableFile:
+        sheets = []
+    for g in sheets:
+        cols = g.cell_columns
+        cells: dict[tuple[int, int], str] = {}
+        for rec in g.cells.iter_rows(named=True):
+            for c in cols:
+                if rec[c] is not None:
+                    cells[(int(rec["excel_row"]), int(c[1:]))] = rec[c]
+        grids[g.name] = cells
     for sheet in layouts:
         grids.setdefault(sheet, raw_grid(sheet))
     for name, cells in grids.items():

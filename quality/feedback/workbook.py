@@ -13,6 +13,7 @@ masked "=HYPERLINK(...)") or an error code ("#N/A") is saved as a string cell.""
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from quality.feedback.summary_sheet import summary_sheet
 
 
 def build_workbook(
-    source: Path,
+    source_name: str,
+    source_data: bytes | None,
     target: Path,
     shown_path: str,
     issues: list[dict[str, Any]],
@@ -38,12 +40,12 @@ def build_workbook(
     data_rows: dict[str, set[int]],
 ) -> None:
     """Write the marked-up workbook for one file to ``target`` and its masked twin to
-    ``masked_target`` (see the module docstring); ``data_rows``: sheet -> its rows in
+    ``masked_target`` (see the module docstring); ``source_data``: the file's bytes as
+    received, None when it is no longer in the inbox; ``data_rows``: sheet -> its rows in
     raw.*_rows, the rows whose person cells are masked."""
-    if source.suffix.lower() in {".xlsx", ".xlsm"} and source.exists():
-        wb = load_workbook(source, data_only=True)
-    else:
-        wb = rebuild_workbook(source, layouts, raw_grid)
+    wb = _coordinator_copy(source_name, source_data) or rebuild_workbook(
+        source_name, source_data, layouts, raw_grid
+    )
     note_columns: dict[str, int] = {}
     by_sheet: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for issue in issues:
@@ -57,6 +59,18 @@ def build_workbook(
     _save(wb, target, public=False)
     mask_workbook(wb, layouts, data_rows, note_columns)
     _save(wb, masked_target, public=True)
+
+
+def _coordinator_copy(name: str, data: bytes | None) -> Workbook | None:
+    """The coordinator's .xlsx opened for marking up, or None: not an .xlsx, gone, or one
+    openpyxl cannot open though calamine read it (a GB2312-declared workbook.xml, say) -
+    that file's feedback is then rebuilt from the text grid, never lost."""
+    if data is None or Path(name).suffix.lower() not in {".xlsx", ".xlsm"}:
+        return None
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # noqa: BLE001 - any failure of openpyxl on this file: rebuild it
+        return None
 
 
 def _save(wb: Workbook, target: Path, *, public: bool) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -30,6 +30,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.ingest.walk import NotRegularFile, read_in_inbox
+from pipelines.privacy import scrub
 from pipelines.reference.load import townships
 from quality.feedback.rebuild import raw_grid
 from quality.feedback.source import data_rows, sheet_layouts
@@ -44,9 +46,18 @@ class FeedbackSummary:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    # (shown path, error) of files whose workbook could not be written: for the data
+    # team's log; the other files' workbooks are written all the same.
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
-    def metadata(self) -> dict[str, int]:
-        return dict(self.__dict__)
+    def metadata(self) -> dict[str, int | str]:
+        return {
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": len(self.failed),
+            "failed_files": "\n".join(f"{path}: {error}" for path, error in self.failed),
+        }
 
 
 def township_folder(code: str | None) -> str:
@@ -79,6 +90,18 @@ def _issues_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, 
         rec = dict(zip(names, row, strict=True))
         out[rec.pop("file_id")].append(rec)
     return out
+
+
+def _source_bytes(inbox: Path, rel_path: str, file_id: str) -> bytes | None:
+    """The coordinator's file as received, read beneath the inbox without following a link
+    (pipelines/ingest/walk.py: the inbox is a boundary); None when it is gone, is no plain
+    file any more, or now holds other bytes than the ones loaded (marks would land on the
+    wrong cells): the workbook is then rebuilt from the raw rows."""
+    try:
+        data = read_in_inbox(inbox, Path(rel_path).parts)
+    except (NotRegularFile, OSError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == file_id else None
 
 
 def issues_digest(issues: list[dict[str, Any]]) -> str:
@@ -120,16 +143,21 @@ def write_feedback(
             summary.unchanged += 1
             continue
         sheets = sheet_layouts(con, file_id)
-        build_workbook(
-            inbox / info["path"],
-            target,
-            info["path"],
-            issues,
-            sheets,
-            partial(raw_grid, con, file_id, layouts=sheets),
-            twin,
-            data_rows(con, file_id),
-        )
+        try:
+            build_workbook(
+                info["file_name"],
+                _source_bytes(inbox, info["path"], file_id),
+                target,
+                info["path"],
+                issues,
+                sheets,
+                partial(raw_grid, con, file_id, layouts=sheets),
+                twin,
+                data_rows(con, file_id),
+            )
+        except Exception as exc:  # noqa: BLE001 - one file's workbook never stops the rest
+            summary.failed.append((info["path"], scrub(f"{type(exc).__name__}: {exc}")[:300]))
+            continue
         con.execute(
             "insert or replace into quality.feedback_files values (?, ?, ?, ?, ?, ?, ?)",
             [

@@ -62,7 +62,12 @@ def feedback_workbooks(
         ensure_quality_schema(con)
         summary = write_feedback(con, run_settings.inbox_dir(warehouse), warehouse.paths.feedback)
         total = scalar(con, "select count(*) from quality.feedback_files")
-    context.log.info(f"feedback workbooks: {summary.metadata()}")
+    context.log.info(
+        f"feedback workbooks: {summary.written} written, {summary.unchanged} unchanged, "
+        f"{summary.removed} removed, {len(summary.failed)} failed"
+    )
+    for path, error in summary.failed:
+        context.log.error(f"feedback workbook of {path} not written: {error}")
     return dg.MaterializeResult(metadata={"dagster/row_count": int(total), **summary.metadata()})
 
 
