@@ -17,16 +17,13 @@ from datetime import date
 
 from pipelines.alerts.findings import Item
 
+# The recent months are the feedback's (a listed file always has its workbook); re-exported
+# for run.py and compose.py.
+from quality.feedback.selection import RECENT_MONTHS as RECENT_MONTHS
+from quality.feedback.selection import recent_cutoff as recent_cutoff
+
 MAX_LINES = 30  # a digest body, every line counted (DESIGN.md s.8: "at most ~30 lines")
 FINDINGS_PER_FILE = 3  # findings listed under a file before "……该文件另有 n 条"
-RECENT_MONTHS = 3  # months before as_of's listed finding by finding; older ones summed up
-
-
-def recent_cutoff(as_of: date) -> date:
-    """The first register month listed in full: as_of's month minus RECENT_MONTHS (as of
-    2026-01-05, registers from 2025-10 on are listed; 2025-09 and before summed up)."""
-    months = as_of.year * 12 + as_of.month - 1 - RECENT_MONTHS
-    return date(months // 12, months % 12 + 1, 1)
 
 
 def is_recent(item: Item, cutoff: date) -> bool:

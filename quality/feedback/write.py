@@ -1,6 +1,8 @@
 """Feedback workbooks: the coordinator's own sheet, marked up, plus a summary.
 
-For each current file with issues: DISPUTES_HOME/feedback/<township>/<name>_问题反馈.xlsx
+For each current file with something to fix (quality/feedback/selection.py: an error, or
+warnings in the last three register months before as_of):
+DISPUTES_HOME/feedback/<township>/<name>_问题反馈.xlsx
 (built by quality/feedback/workbook.py):
 - problem cells filled red (error) or yellow (warning), with the messages as a comment;
 - a 问题说明 column right of the table with each row's messages;
@@ -13,7 +15,8 @@ An .xlsx is copied with openpyxl and marked up in place (the coordinator's layou
 and formats stay); .xls and .csv are rebuilt cell by cell from the text grid the ingest
 reads; a file no longer in the inbox is rebuilt from its raw rows. A pair is written again
 only when its file's issues changed (digest in quality.feedback_files) or one is missing,
-and removed together.
+and removed together (also when its file has nothing to fix any more: its warnings aged
+past the recent months).
 Plain functions; no Dagster.
 """
 
@@ -23,7 +26,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ from pipelines.ingest.walk import NotRegularFile, read_in_inbox
 from pipelines.privacy import scrub
 from pipelines.reference.load import townships
 from quality.feedback.rebuild import raw_grid
+from quality.feedback.selection import has_something_to_fix, recent_cutoff
 from quality.feedback.source import data_rows, sheet_layouts
 from quality.feedback.workbook import build_workbook
 
@@ -110,17 +114,23 @@ def issues_digest(issues: list[dict[str, Any]]) -> str:
 
 
 def write_feedback(
-    con: duckdb.DuckDBPyConnection, inbox: Path, feedback_dir: Path
+    con: duckdb.DuckDBPyConnection, inbox: Path, feedback_dir: Path, as_of: date
 ) -> FeedbackSummary:
-    """Write (or leave as is) the feedback workbook of every current file with issues;
-    remove workbooks of files that were superseded or have no issues any more."""
+    """Write (or leave as is) the feedback workbook of every current file with something
+    to fix as of ``as_of``; remove workbooks of files that were superseded or have nothing
+    to fix any more."""
     summary = FeedbackSummary()
-    by_file = _issues_by_file(con)
     files = {
-        r[0]: {"path": r[1], "file_name": r[2], "township_code": r[3]}
+        r[0]: {"path": r[1], "file_name": r[2], "township_code": r[3], "period": r[4]}
         for r in con.execute(
-            "select file_id, path, file_name, township_code from raw.files"
+            "select file_id, path, file_name, township_code, period from raw.files"
         ).fetchall()
+    }
+    cutoff = recent_cutoff(as_of)
+    by_file = {
+        file_id: issues
+        for file_id, issues in _issues_by_file(con).items()
+        if has_something_to_fix(issues, files[file_id]["period"], cutoff)
     }
     done = {
         r[0]: (r[1], r[2])

@@ -6,6 +6,7 @@ import csv
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -64,12 +65,24 @@ def _pairs(home: Path) -> list[tuple[Path, Path]]:
     return [(full, masked_path(full)) for full in fulls]
 
 
-def _issues(home: Path) -> list[dict]:
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+def _months_back(day: date, months: int) -> date:
+    """The first of the month ``months`` before ``day``'s (2025-02-05, 3 -> 2024-11-01)."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _issues(published: Published) -> list[dict]:
+    """The issues of the files that get feedback (DESIGN.md s.8): any file with an error,
+    and files of the last three register months before as_of with warnings only."""
+    cutoff = _months_back(published.world.as_of, 3)
+    with duckdb.connect(str(published.home / "warehouse.duckdb"), read_only=True) as con:
         cursor = con.execute(
             "select i.file_path, f.file_name, f.township_code, i.sheet_name, i.excel_row,"
             " i.column_letter, i.severity, i.rule, i.message_zh from quality.row_issues i"
-            " join raw.files f using (file_id) where f.status = 'loaded'"
+            " join raw.files f using (file_id) where f.status = 'loaded' and ("
+            " f.period is null or f.period >= ? or f.file_id in"
+            " (select file_id from quality.row_issues where severity = 'error'))",
+            [cutoff],
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
@@ -91,13 +104,14 @@ def test_problem_cells_are_highlighted_with_messages(published: Published, sever
         if t["severity"] == severity
     ]
     issues = {
-        (i["file_path"], i["sheet_name"], i["excel_row"], i["rule"]): i
-        for i in _issues(published.home)
+        (i["file_path"], i["sheet_name"], i["excel_row"], i["rule"]): i for i in _issues(published)
     }
     fill = ERROR_FILL if severity == "error" else WARNING_FILL
     checked = 0
-    for t in truth[:6]:
-        issue = issues[(t["file"], t["sheet"], int(t["excel_row"]), t["rule"])]
+    # warnings of old months only get no workbook: the first six of those fed back
+    keys = [(t["file"], t["sheet"], int(t["excel_row"]), t["rule"]) for t in truth]
+    for t, key in [(t, k) for t, k in zip(truth, keys, strict=True) if k in issues][:6]:
+        issue = issues[key]
         path = output_path(published.home / "feedback", issue["township_code"], issue["file_name"])
         assert path.is_file(), path
         wb = load_workbook(path)
@@ -140,7 +154,7 @@ def test_summary_sheet_is_first_and_masks_pii(published: Published) -> None:
 def test_clean_files_get_no_workbook_and_rewrite_is_idempotent(
     published: Published, tmp_path: Path
 ) -> None:
-    with_issues = {(i["township_code"], i["file_name"]) for i in _issues(published.home)}
+    with_issues = {(i["township_code"], i["file_name"]) for i in _issues(published)}
     written = {p.name for p in (published.home / "feedback").rglob(f"*{SUFFIX}")}
     twins = {p.name for p in (published.home / "feedback").rglob(f"*{MASKED_SUFFIX}")}
     assert len(written) == len(twins) == len(with_issues)
@@ -154,19 +168,23 @@ def test_clean_files_get_no_workbook_and_rewrite_is_idempotent(
             "update quality.feedback_files set output_path = replace(output_path, ?, ?)",
             [str(published.home / "feedback"), str(feedback)],
         )
-        again = write_feedback(con, published.world.inbox, feedback)
+        again = write_feedback(con, published.world.inbox, feedback, published.world.as_of)
         assert again.written == 0 and again.unchanged == len(with_issues)
         # a twin gone missing (a home from before twins existed) makes the pair again
         full, twin = _pairs(tmp_path)[0]
         twin.unlink()
-        assert write_feedback(con, published.world.inbox, feedback).written == 1
+        assert (
+            write_feedback(con, published.world.inbox, feedback, published.world.as_of).written == 1
+        )
         assert twin.is_file()
         # a file whose issues are all fixed loses both workbooks
         (file_id,) = con.execute(
             "select file_id from quality.feedback_files where output_path = ?", [str(full)]
         ).fetchone()
         con.execute("delete from quality.row_issues where file_id = ?", [file_id])
-        assert write_feedback(con, published.world.inbox, feedback).removed == 1
+        assert (
+            write_feedback(con, published.world.inbox, feedback, published.world.as_of).removed == 1
+        )
     assert not full.exists() and not twin.exists()
 
 

@@ -52,15 +52,22 @@ def feedback_workbooks(
     warehouse: WarehouseResource,
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
-    """A marked-up copy of each submitted file with issues, for its coordinator:
+    """A marked-up copy of each submitted file with something to fix (an error, or
+    warnings in the last three register months), for its coordinator:
     DISPUTES_HOME/feedback/<township>/<file>_问题反馈.xlsx (problem cells red/yellow with a
     comment, a 问题说明 column, a 问题汇总 sheet) to fix and send back, and its twin
     <file>_问题反馈_脱敏.xlsx with names, ID numbers and phones masked, the one emailed.
-    Grain: one pair per current file with issues; rewritten only when that file's issues
-    changed. Runs after the blocking staging checks, so the expectation findings are in."""
+    Grain: one pair per current file with something to fix; rewritten only when that
+    file's issues changed. Runs after the blocking staging checks, so the expectation
+    findings are in."""
     with warehouse.connect() as con:
         ensure_quality_schema(con)
-        summary = write_feedback(con, run_settings.inbox_dir(warehouse), warehouse.paths.feedback)
+        summary = write_feedback(
+            con,
+            run_settings.inbox_dir(warehouse),
+            warehouse.paths.feedback,
+            run_settings.as_of_date(),
+        )
         total = scalar(con, "select count(*) from quality.feedback_files")
     context.log.info(
         f"feedback workbooks: {summary.written} written, {summary.unchanged} unchanged, "
