@@ -7,8 +7,8 @@ second run gets those two as well. Each run is the `disputes` console script in 
 subprocess (fresh home, --as-of from truth/meta.json, a benchmark DISPUTES_PII_KEY), so the
 figures include everything a coordinator's night includes: imports, ingest, staging,
 checks, feedback, models, publish, alerts. Per-step seconds come from Dagster's step
-events (--log-level INFO). Figures are ratios to the naive read: absolute seconds vary on a
-shared machine, the ratios much less.
+events (--log-level DEBUG: step events are debug-level). Figures are ratios to the naive
+read: absolute seconds vary on a shared machine, the ratios much less.
 
     python benchmarks/county_bench.py [--cache /tmp/county_bench] [--keep]
 
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -76,6 +77,7 @@ def naive_read(files: list[Path]) -> float:
     """Seconds to read every file the way a script would without us: pandas with openpyxl
     (xlrd for .xls, read_csv for .csv), every sheet, no header, all text. A file pandas
     cannot read counts for the time it took to fail, as it would for such a script."""
+    warnings.simplefilter("ignore")  # pandas deprecates xlrd; the baseline uses it anyway
     start = time.perf_counter()
     for path in files:
         suffix = path.suffix.lower()
@@ -106,7 +108,7 @@ def disputes_run(inbox: Path, home: Path, as_of: str) -> tuple[float, dict[str, 
     start = time.perf_counter()
     done = subprocess.run(
         [_disputes(), "run", "--inbox", str(inbox), "--home", str(home), "--as-of", as_of]
-        + ["--log-level", "INFO"],
+        + ["--log-level", "DEBUG"],
         env=env,
         capture_output=True,
         text=True,
