@@ -56,18 +56,21 @@ def _digits(token: str) -> str:
 
 
 def _one(token: str) -> PhoneValue | None:
+    """The canonical number of one token, or None.
+
+    A number parsed for region CN has country code 86, and for it ``is_valid_number`` is
+    exactly ``number_type(...) != UNKNOWN`` (both run the same type matcher on the same
+    national number), so the type alone decides: asking both ran the matcher twice, a
+    third of staging's time on the sample world.
+    """
     digits = _digits(token)
     if _MOBILE.match(digits):
         number = phonenumbers.parse(digits, "CN")
-        if phonenumbers.is_valid_number(number) and (
-            phonenumbers.number_type(number) in _MOBILE_TYPES
-        ):
+        if phonenumbers.number_type(number) in _MOBILE_TYPES:
             return PhoneValue(digits, "mobile")
         return None
     if _LANDLINE.match(digits):
         number = phonenumbers.parse(digits, "CN")
-        if not phonenumbers.is_valid_number(number):
-            return None
         if phonenumbers.number_type(number) not in _FIXED_TYPES:
             return None
         national = str(number.national_number)
