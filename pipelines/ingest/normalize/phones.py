@@ -57,8 +57,11 @@ def _digits(token: str) -> str:
 
 # What phonenumbers strips from the front of a number typed without country code in
 # China (the trunk 0, carrier-select prefixes such as 17909), from its own metadata.
+_CN_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+# Without that pattern (never, in a release) every mobile goes through parse ("" and "."
+# match every number).
 _CN_NATIONAL_PREFIX = re.compile(
-    phonenumbers.PhoneMetadata.metadata_for_region("CN").national_prefix_for_parsing or "$^"
+    (_CN_METADATA.national_prefix_for_parsing or "") if _CN_METADATA else "."
 )
 
 
