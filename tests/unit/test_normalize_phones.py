@@ -119,7 +119,13 @@ def test_mobile_fast_parse_is_the_library_parse(digits: str) -> None:
 
     from pipelines.ingest.normalize.phones import _parse_mobile
 
-    assert _parse_mobile(digits) == phonenumbers.parse(digits, "CN")
+    try:
+        expected = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:  # 17900002200: the prefix leaves too little
+        with pytest.raises(phonenumbers.NumberParseException):
+            _parse_mobile(digits)
+        return
+    assert _parse_mobile(digits) == expected
 
 
 @given(st.one_of(_MOBILE_DIGITS, _LANDLINE_DIGITS))
@@ -129,9 +135,13 @@ def test_validity_as_the_library_states_it(digits: str) -> None:
     import phonenumbers
     from phonenumbers import PhoneNumberType as T
 
-    number = phonenumbers.parse(digits, "CN")
-    valid, kind = phonenumbers.is_valid_number(number), phonenumbers.number_type(number)
     result = normalize_phone(digits)
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:  # not a number to the library: invalid
+        assert result == PhoneValue(None, None, "phone_invalid")
+        return
+    valid, kind = phonenumbers.is_valid_number(number), phonenumbers.number_type(number)
     if digits.startswith("1"):
         expected = valid and kind in {T.MOBILE, T.FIXED_LINE_OR_MOBILE}
         assert (result.kind == "mobile") == expected
