@@ -105,3 +105,54 @@ def test_phone_like_text_is_a_fixed_point(raw: str) -> None:
     result = normalize_phone(raw)
     if result.value is not None:
         assert normalize_phone(result.value) == result
+
+
+# Mobile- and landline-shaped digit strings, including the carrier-select prefix 179xx.
+_MOBILE_DIGITS = st.from_regex(r"\A1(?:79[0-9]{2}|[3-9][0-9]{3})[0-9]{6}\Z", fullmatch=True)
+_LANDLINE_DIGITS = st.from_regex(r"\A0[0-9]{9,11}\Z", fullmatch=True)
+
+
+@given(_MOBILE_DIGITS)
+def test_mobile_fast_parse_is_the_library_parse(digits: str) -> None:
+    """The shortcut builds exactly what phonenumbers.parse(digits, "CN") returns."""
+    import phonenumbers
+
+    from pipelines.ingest.normalize.phones import _parse_mobile
+
+    try:
+        expected = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:  # 17900002200: the prefix leaves too little
+        with pytest.raises(phonenumbers.NumberParseException):
+            _parse_mobile(digits)
+        return
+    assert _parse_mobile(digits) == expected
+
+
+@given(st.one_of(_MOBILE_DIGITS, _LANDLINE_DIGITS))
+def test_validity_as_the_library_states_it(digits: str) -> None:
+    """normalize_phone agrees with the library's own validity and type of the number
+    (is_valid_number and number_type), which the normalizer no longer asks separately."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType as T
+
+    result = normalize_phone(digits)
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:  # not a number to the library: invalid
+        assert result == PhoneValue(None, None, "phone_invalid")
+        return
+    valid, kind = phonenumbers.is_valid_number(number), phonenumbers.number_type(number)
+    if digits.startswith("1"):
+        expected = valid and kind in {T.MOBILE, T.FIXED_LINE_OR_MOBILE}
+        assert (result.kind == "mobile") == expected
+        assert result.value == (digits if expected else None)
+    else:
+        # A valid fixed line still needs a geographic area code to be written 0AAA-N.
+        if result.kind == "landline":
+            assert valid and kind in {T.FIXED_LINE, T.FIXED_LINE_OR_MOBILE}
+            assert result.value is not None
+            assert result.value.replace("-", "") == digits
+        else:
+            assert not (valid and kind in {T.FIXED_LINE, T.FIXED_LINE_OR_MOBILE}) or (
+                phonenumbers.length_of_geographical_area_code(number) <= 0
+            )
