@@ -16,6 +16,7 @@ import polars as pl
 from pipelines.ingest.rules_version import STAGING_ROOTS
 from pipelines.ingest.rules_version import rules_version as _digest
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+from pipelines.progress import NULL, Progress
 from pipelines.reference.load import REFERENCE_DIR
 from pipelines.vocabulary.fields import FIELDS
 from pipelines.vocabulary.rules import REPORT_DATE_FIELD, REPORT_DATE_HEADER
@@ -75,7 +76,7 @@ def _pending_sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         select s.file_id, s.sheet_name, s.template, s.township_code, s.period,
                s.report_date, s.report_date_cell,
                least(f.first_seen_at, f.file_mtime) as arrived_at,
-               s.columns_json, f.path
+               s.columns_json, f.path, s.data_rows
         from raw.sheets s join raw.files f using (file_id)
         left join staging.staged_sheets st using (file_id, sheet_name)
         where s.status = 'loaded' and st.file_id is null
@@ -235,11 +236,13 @@ def _stage_one(sheet: dict[str, Any], rows: list[dict], batch: _Batch, version: 
     return len(staged.rows), len(quarantined), len(issues)
 
 
-def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
+def stage_pending(con: duckdb.DuckDBPyConnection, progress: Progress = NULL) -> StagingSummary:
     """Stage every loaded sheet not staged under the current rules; forget stale ones.
 
     Sheets are committed in batches together with their staged_sheets marker, so an
-    interrupted run resumes where it stopped and never stages a sheet twice.
+    interrupted run resumes where it stopped and never stages a sheet twice. ``progress``
+    hears ``rows staged``: raw rows of the pending sheets taken through the rules, whether
+    they end in staging or in quarantine (both are staging's work), counted per sheet.
     """
     version = rules_version()
     with transaction(con):  # a sheet is forgotten wholly (rows, parties, issues, marker)
@@ -247,6 +250,7 @@ def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
     summary = StagingSummary()
     batch = _Batch()
     pending = _pending_sheets(con)
+    progress.start("rows staged", sum(sheet["data_rows"] for sheet in pending))
     for start in range(0, len(pending), BATCH_SHEETS):
         chunk = pending[start : start + BATCH_SHEETS]
         for sheet in chunk:
@@ -256,5 +260,7 @@ def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
             summary.rows_staged += staged
             summary.rows_quarantined += quarantined
             summary.issues += issues
+            progress.advance(len(rows))
         batch.flush(con)
+    progress.done()
     return summary
