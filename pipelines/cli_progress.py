@@ -41,7 +41,7 @@ class RichProgress:
         """The run is over: finish the current counted line and the step line."""
         self.done()
         if self._step_line is not None:
-            self._bars.update(self._step_line, total=1, completed=1, description="steps done")
+            self._bars.update(self._step_line, total=1, completed=1, description="run done")
 
     def start(self, step: str, total: int | None = None) -> None:
         self.done()

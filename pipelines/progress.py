@@ -16,7 +16,6 @@ holds anyway (the writer lock), so one slot is enough.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -56,50 +55,41 @@ def count_text(count: int, total: int | None) -> str:
 
 
 class LogProgress:
-    """Log lines at a bounded rate: one at the start, one each time another ``fraction``
-    of the total is passed or ``seconds`` went by since the last line, one when done. A
-    run log is read by people; a line per file of 50,000 would bury everything else.
-    At most ``2 + 1/fraction + duration/seconds`` lines per step.
+    """Log lines at a bounded rate: one at the start, one each time another tenth (``1 /
+    parts``) of the total is passed or ``seconds`` went by since the last line, one when
+    done. A run log is read by people; a line per file of 50,000 would bury everything else.
+    At most ``2 + parts + duration / seconds`` lines per step.
     """
 
     def __init__(
         self,
         log: Callable[[str], None],
         *,
-        fraction: float = 0.1,
+        parts: int = 10,
         seconds: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._log, self._fraction, self._seconds, self._clock = log, fraction, seconds, clock
-        self._step, self._count = "", 0
+        self._log, self._parts, self._seconds, self._clock = log, parts, seconds, clock
+        self._step, self._count, self._part = "", 0, 0
         self._total: int | None = None
         self._started = self._last = 0.0
-        self._next_mark = math.inf
 
     def start(self, step: str, total: int | None = None) -> None:
-        self._step, self._total, self._count = step, total, 0
+        self._step, self._total, self._count, self._part = step, total, 0, 0
         self._started = self._last = self._clock()
-        self._next_mark = self._mark_after(0)
         self._log(f"{step}: {count_text(0, total)}" if total is not None else f"{step}: started")
-
-    def _mark_after(self, count: int) -> float:
-        """The next count worth a line: the next multiple of ``fraction`` of the total."""
-        if not self._total:
-            return math.inf
-        step = self._fraction * self._total
-        return (math.floor(count / step) + 1) * step
 
     def advance(self, n: int = 1) -> None:
         self._count += n
         now = self._clock()
-        passed_mark = self._count >= self._next_mark
+        # Whole parts passed, in integers: 0.1 * 30 is 3.0000000000000004 in floats.
+        part = self._count * self._parts // self._total if self._total else 0
         finished = self._total is not None and self._count >= self._total
-        if (passed_mark or now - self._last >= self._seconds) and not finished:
+        if (part > self._part or now - self._last >= self._seconds) and not finished:
             share = f" ({100 * self._count // self._total}%)" if self._total else ""
             self._log(f"{self._step}: {count_text(self._count, self._total)}{share}")
             self._last = now
-        if passed_mark:
-            self._next_mark = self._mark_after(self._count)
+        self._part = max(self._part, part)
 
     def done(self) -> None:
         elapsed = self._clock() - self._started
