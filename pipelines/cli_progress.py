@@ -36,6 +36,8 @@ class RichProgress:
             self._step_line = self._bars.add_task(f"step {name}", total=None)
         else:
             self._bars.update(self._step_line, description=f"step {name}")
+        # Drawn now, not at the next tick (10 a second): a step of 50 ms is named too.
+        self._bars.refresh()
 
     def close(self) -> None:
         """The run is over: finish the current counted line and the step line."""
@@ -47,6 +49,7 @@ class RichProgress:
         self.done()
         self._step, self._total, self._count = step, total, 0
         self._task = self._bars.add_task(self._label(), total=total)
+        self._bars.refresh()
 
     def _label(self) -> str:
         return f"{self._step} {count_text(self._count, self._total)}"
