@@ -60,6 +60,7 @@ def run(
     Exit codes: 0 done; 1 the run failed; 2 bad usage or DISPUTES_PII_KEY unset; 3 another
     run holds the warehouse (nothing was touched). A township's bad sheet is not a failure.
     """
+    from pipelines.cli_progress import terminal_progress
     from pipelines.operations.lock import WarehouseBusy
     from pipelines.privacy import MissingPiiKey
     from pipelines.run_summary import print_run_summary
@@ -69,14 +70,19 @@ def run(
         console.print(f"[red]Inbox folder not found: {inbox}[/red]")
         raise typer.Exit(2)
     try:
-        outcome = run_nightly(
-            home=home,
-            inbox=inbox,
-            as_of=_as_of(as_of),
-            workers=workers,
-            log_level=log_level,
-            wait=wait,
-        )
+        # On a terminal, stderr shows each step and its counts while the job runs; piped
+        # or redirected, nothing but the summary is printed (pipelines/cli_progress.py).
+        with terminal_progress(err) as bars:
+            outcome = run_nightly(
+                home=home,
+                inbox=inbox,
+                as_of=_as_of(as_of),
+                workers=workers,
+                log_level=log_level,
+                wait=wait,
+                progress=bars,
+                on_step=bars.step if bars else None,
+            )
     except MissingPiiKey as exc:
         err.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(2) from exc

@@ -39,6 +39,8 @@ def print_run_summary(console: Console, outcome: RunOutcome) -> None:
     rejected = str(this_run.pop("rejected_this_run", "") or "")
     duplicates = str(this_run.pop("duplicates_this_run", "") or "")
     skipped = str(this_run.pop("skipped_this_run", "") or "")
+    # Tracebacks for the data team: they are in the run log at error level, not here.
+    incidents = str(this_run.pop("incidents_this_run", "") or "")
     if this_run:
         console.print(
             "This run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in this_run.items())
@@ -49,6 +51,8 @@ def print_run_summary(console: Console, outcome: RunOutcome) -> None:
         console.print(f"  [cyan]duplicate[/cyan] {line}", soft_wrap=True)
     for line in skipped.splitlines():
         console.print(f"  skipped {line}", soft_wrap=True)
+    if incidents:
+        console.print("  [red]internal errors[/red]: tracebacks in the run's log (error level)")
     p = paths(outcome.home)
     if not p.warehouse_db.exists():
         return

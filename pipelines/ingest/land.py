@@ -48,6 +48,7 @@ from pipelines.ingest.extract import (
 from pipelines.ingest.raw_records import LandingBatch, rows_frame, sheet_records
 from pipelines.ingest.walk import NotRegularFile, open_in_inbox, walk_inbox
 from pipelines.privacy import scrub
+from pipelines.progress import NULL, Progress
 from warehouse.db import execute_script, transaction
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -260,7 +261,12 @@ def _township_guess(rel_path: str) -> str | None:
 
 
 def _sort_arrivals(
-    inbox: Path, read: dict[str, str], ids: set[str], summary: IngestSummary, now: datetime
+    inbox: Path,
+    read: dict[str, str],
+    ids: set[str],
+    summary: IngestSummary,
+    now: datetime,
+    progress: Progress = NULL,
 ) -> tuple[dict[str, Arrival], list[dict[str, Any]]]:
     """(new content to read, sha -> arrival; registry rows of new arrivals that are not
     read: duplicates, skipped, symlinks, files that cannot be opened). A path recorded
@@ -274,7 +280,12 @@ def _sort_arrivals(
             summary.files_rejected += 1
             summary.rejected.append((arrival.rel_path, record["reason_kind"], record["reason_en"]))
 
-    for arrival in scan_arrivals(inbox):
+    arrivals_found = scan_arrivals(inbox)
+    # Every file is hashed (read whole) to know whether it is new: on a first run of a
+    # province that alone is minutes, so it is a step of its own.
+    progress.start("files checked", len(arrivals_found))
+    for arrival in arrivals_found:
+        progress.advance()
         summary.files_seen += 1
         kind = skip_kind(arrival)
         if kind is not None:
@@ -312,6 +323,7 @@ def _sort_arrivals(
             summary.duplicates.append((arrival.rel_path, first_path))
     summary.files_duplicate = len(summary.duplicates)
     summary.files_skipped = len(summary.skipped)
+    progress.done()
     return todo, records
 
 
@@ -375,18 +387,25 @@ def ingest_inbox(
     quarantine_dir: Path,
     workers: int = 2,
     now: datetime | None = None,
+    progress: Progress = NULL,
 ) -> IngestSummary:
-    """Register and land every new file in ``inbox``; re-running changes nothing."""
+    """Register and land every new file in ``inbox``; re-running changes nothing.
+
+    ``progress`` hears two steps: ``files checked`` (every arrival hashed against
+    raw.files) and ``files read`` (each new file read and landed, out of the new ones).
+    """
     now = now or datetime.now(UTC).replace(tzinfo=None)
     summary = IngestSummary()
     read, ids = _known_files(con)
-    todo, arrival_records = _sort_arrivals(inbox, read, ids, summary, now)
+    todo, arrival_records = _sort_arrivals(inbox, read, ids, summary, now, progress)
     summary.files_new = len(todo)
     new_bytes = sum(a.size for a in todo.values())
     jobs = [ExtractJob(a.path, a.name, inbox, a.parts, sha) for sha, a in todo.items()]
     by_path = {str(a.path): (sha, a) for sha, a in todo.items()}
     batch = LandingBatch()
+    progress.start("files read", len(jobs))
     for ef in iter_extract(jobs, workers if new_bytes >= POOL_MIN_BYTES else 1):
+        progress.advance()
         sha, arrival = by_path[ef.path]
         if ef.sha256 != sha:
             # Rewritten between the hash and the read (still being copied in): its id is
@@ -406,4 +425,5 @@ def ingest_inbox(
         resolve_supersession(con)
         execute_script(con, SQL_DIR / "duplicates.sql")
     batch.clear()
+    progress.done()
     return summary

@@ -17,6 +17,7 @@ import polars as pl
 from pipelines.ingest.rules_version import STAGING_ROOTS
 from pipelines.ingest.rules_version import rules_version as _digest
 from pipelines.ingest.stage import SheetContext, StagedSheet, stage_sheet
+from pipelines.progress import NULL, Progress
 from pipelines.reference.load import REFERENCE_DIR
 from pipelines.vocabulary.fields import FIELDS
 from pipelines.vocabulary.rules import REPORT_DATE_FIELD, REPORT_DATE_HEADER
@@ -274,11 +275,13 @@ def _stage_one(sheet: dict[str, Any], rows: list[dict], batch: _Batch, version: 
     return len(staged.rows), len(quarantined), len(issues)
 
 
-def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
+def stage_pending(con: duckdb.DuckDBPyConnection, progress: Progress = NULL) -> StagingSummary:
     """Stage every loaded sheet not staged under the current rules; forget stale ones.
 
     Sheets are committed in batches together with their staged_sheets marker, so an
-    interrupted run resumes where it stopped and never stages a sheet twice.
+    interrupted run resumes where it stopped and never stages a sheet twice. ``progress``
+    hears ``rows staged``: raw rows of the pending sheets taken through the rules, whether
+    they end in staging or in quarantine (both are staging's work), counted per sheet.
     """
     version = rules_version()
     with transaction(con):  # a sheet is forgotten wholly (rows, parties, issues, marker)
@@ -286,6 +289,7 @@ def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
     summary = StagingSummary()
     batch = _Batch()
     pending = _pending_sheets(con)
+    progress.start("rows staged", sum(sheet["data_rows"] for sheet in pending))
     for start in range(0, len(pending), BATCH_SHEETS):
         chunk = pending[start : start + BATCH_SHEETS]
         for group in _fetch_groups(chunk):
@@ -299,5 +303,7 @@ def stage_pending(con: duckdb.DuckDBPyConnection) -> StagingSummary:
                 summary.rows_staged += staged
                 summary.rows_quarantined += quarantined
                 summary.issues += issues
+                progress.advance(len(rows))
         batch.flush(con)
+    progress.done()
     return summary

@@ -3,7 +3,7 @@ its own layer or a lower one (docs/contracts.md, "Layers").
 
 Layers, low to high:
   0 vocabulary  pipelines.vocabulary, pipelines.reference, pipelines.settings,
-                pipelines.formula_text
+                pipelines.formula_text, pipelines.progress (the progress protocol)
   1 storage     warehouse, pipelines.operations (lock, backups, private file modes)
   2 ingest      pipelines.ingest, pipelines.privacy
   3 validation  quality (except quality.feedback), pipelines.models
@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "pipelines.reference": 0,
     "pipelines.settings": 0,
     "pipelines.formula_text": 0,
+    "pipelines.progress": 0,
     "warehouse": 1,
     "pipelines.operations": 1,
     "pipelines.ingest": 2,
@@ -49,6 +50,7 @@ LAYERS: dict[str, int] = {
     "pipelines.run_summary": 5,
     "pipelines.cli": 5,
     "pipelines.cli_alerts": 5,
+    "pipelines.cli_progress": 5,
     "pipelines.cli_analyst": 5,
     "pipelines.cli_quality": 5,
     "pipelines.cli_samples": 5,

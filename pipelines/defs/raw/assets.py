@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.defs.progress_log import step_progress
 from pipelines.defs.resources import RunSettingsResource, WarehouseResource
 from pipelines.ingest.land import ingest_inbox
 
@@ -34,6 +35,7 @@ def raw_registers(
             inbox,
             quarantine_dir=warehouse.paths.quarantine,
             workers=run_settings.workers,
+            progress=step_progress(context),
         )
     context.log.info(summary.describe())
     for path, kind, reason in summary.rejected:

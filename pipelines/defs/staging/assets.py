@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from pipelines.defs.progress_log import step_progress
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.staging_load import stage_pending
 from warehouse.db import scalar
@@ -47,7 +48,7 @@ def staging_registers(
     rows, ``quality.row_issues`` and ``quality.quarantined_rows``. Rows of superseded
     sheets leave staging; a change of rules restages everything."""
     with warehouse.connect() as con:
-        summary = stage_pending(con)
+        summary = stage_pending(con, step_progress(context))
         quarantined = scalar(con, "select count(*) from quality.quarantined_rows")
         totals = {
             table: scalar(con, f"select count(*) from staging.{table}") for table in STAGING_TABLES
