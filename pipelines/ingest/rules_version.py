@@ -27,6 +27,9 @@ STAGING_ROOTS = ("pipelines.ingest.staging_load", "quality.validate")
 # The reference files those modules read (pipelines/reference); coordinators.yaml and
 # county.yaml decide alerts, not rows.
 STAGING_REFERENCE_FILES = ("headers.yaml", "vocab.yaml", "townships.csv")
+# Modules staging imports that report on a run but never decide a row: editing how
+# progress is drawn must not restage a county.
+NOT_RULES = frozenset({"pipelines.progress"})
 
 
 def _module_file(base: Path, module: str) -> Path | None:
@@ -64,7 +67,7 @@ def module_closure(base: Path, roots: Iterable[str]) -> list[Path]:
     pending = list(roots)
     while pending:
         module = pending.pop()
-        if module in seen or module.split(".")[0] not in OUR_PACKAGES:
+        if module in seen or module in NOT_RULES or module.split(".")[0] not in OUR_PACKAGES:
             continue
         seen.add(module)
         source = _module_file(base, module)

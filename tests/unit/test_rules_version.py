@@ -49,6 +49,7 @@ UNRELATED_EDITS: dict[str, Callable[[Path], Path]] = {
     "an alerts module": lambda b: b / "pipelines" / "alerts" / "compose.py",
     "the report": lambda b: b / "pipelines" / "report" / "build.py",
     "a mart": lambda b: b / "warehouse" / "publish.py",
+    "the progress display": lambda b: b / "pipelines" / "progress.py",
 }
 
 STAGING_EDITS: dict[str, Callable[[Path], Path]] = {
