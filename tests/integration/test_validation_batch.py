@@ -95,10 +95,10 @@ def test_two_files_validated_together_keep_their_files_and_rows(tmp_path: Path) 
         " join raw.files f using (file_id) order by 1, 2, 3"
     ).fetchall()
     assert issues == [
-        (FILE_B, 4, "phone", "phone_missing", "row_rules"),
-        (FILE_B, 7, "case_no", "case_no_duplicate", "row_rules"),
-        (FILE_A, 5, "phone", "phone_missing", "row_rules"),
-        (FILE_A, 6, "case_no", "case_no_duplicate", "row_rules"),
+        (FILE_B, 4, "phone", "phone_missing", "rules"),
+        (FILE_B, 7, "case_no", "case_no_duplicate", "rules"),
+        (FILE_A, 5, "phone", "phone_missing", "rules"),
+        (FILE_A, 6, "case_no", "case_no_duplicate", "rules"),
     ]
     # Validated once: a second pass finds nothing pending and runs no checkpoint.
     again = validate_pending(con)
