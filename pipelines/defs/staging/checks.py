@@ -74,7 +74,11 @@ def staging_quality_checks(
                 "select template, count(*) from quality.row_issues group by template"
             ).fetchall()
         )
-    context.log.info(f"validation: {summary.metadata()} {summary.findings}")
+    context.log.info(
+        f"validation: {summary.metadata()} {summary.findings}; "
+        f"{summary.checkpoint_runs} GX checkpoint runs, {summary.gx_seconds:.1f} s in GX"
+        + ("" if summary.sheets else " (nothing new staged: GX skipped)")
+    )
     for name, (key, template) in _TARGETS.items():
         failed = {
             k: v
