@@ -24,7 +24,7 @@ seen again adds nothing, while a copy under a third name is one more row.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,31 +37,14 @@ LOCK_PREFIX = "~$"
 
 
 @dataclass(frozen=True)
-class Arrival:
-    """One entry found in the inbox (as the walk's ``lstat`` saw it, never resolved)."""
-
-    path: Path  # real name, for opening (pipelines/ingest/walk.py)
-    parts: tuple[str, ...]  # real names under the inbox, for open_in_inbox
-    rel_path: str  # readable, relative to the inbox, POSIX separators
-    size: int
-    mtime: datetime
-    kind: str = "file"  # walk.EntryKind
+class Arrival(Entry):
+    """One entry found in the inbox (as the walk's ``lstat`` saw it, never resolved): the
+    walk's Entry (real name for opening, readable ``rel_path`` and ``name`` for showing),
+    plus which of identical copies counts as first."""
 
     @classmethod
     def of(cls, entry: Entry) -> Arrival:
-        return cls(
-            path=entry.path,
-            parts=entry.parts,
-            rel_path=entry.rel_path,
-            size=entry.size,
-            mtime=entry.mtime,
-            kind=entry.kind,
-        )
-
-    @property
-    def name(self) -> str:
-        """The readable file name (what raw.files.file_name shows)."""
-        return self.rel_path.rsplit("/", 1)[-1]
+        return cls(**{f.name: getattr(entry, f.name) for f in fields(entry)})
 
     @property
     def order(self) -> tuple[datetime, int, str]:
