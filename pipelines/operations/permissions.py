@@ -47,9 +47,14 @@ def public_file(path: Path) -> Path:
 
 
 def public_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed and chmod it to 0755, so the public files
-    inside can be reached."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create ``path`` if needed and chmod it to 0755, so the public files inside can be
+    reached. Every folder on the way it has to create is made 0755 too: under the run's
+    umask 077 ``mkdir(parents=True)`` would leave, say, ``feedback/`` owner-only and the
+    masked twins in ``feedback/<乡镇>/`` out of anyone else's reach."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, PUBLIC_DIR)
     os.chmod(path, PUBLIC_DIR)
     return path
 

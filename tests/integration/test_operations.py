@@ -215,6 +215,9 @@ def test_corrupt_warehouse_restore_and_run_again(tmp_path: Path) -> None:
     twins = list((home / "feedback").rglob("*_问题反馈_脱敏.xlsx"))
     assert len(full) == 1 and len(twins) == 1
     assert _mode(full[0]) == 0o600 and _mode(twins[0]) & 0o044 == 0o044
+    # ... and others can reach the twin: every folder on its way may be entered.
+    assert _mode(home / "feedback") & 0o055 == 0o055
+    assert _mode(twins[0].parent) & 0o055 == 0o055
     assert _mode(home / "analytics.duckdb") & 0o044 == 0o044
     assert _mode(home / "reports") & 0o055 == 0o055
 
